@@ -1,0 +1,87 @@
+"""The `gcbctl` entry point: global options and the single top-level error handler."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import NoReturn
+
+import click
+
+from reconciler import __version__
+from reconciler.errors import GcbctlError
+
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalOptions:
+    """Options every command sees through `click.Context.obj`."""
+
+    verbosity: int = 0
+    color: bool = False
+
+
+def _want_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="gcbctl")
+@click.option("-v", "--verbose", count=True, help="More detail; -vv shows tracebacks and debug.")
+@click.option("-q", "--quiet", count=True, help="Less output.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour output; NO_COLOR in the environment also turns it off.",
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: int, color: str) -> None:
+    """Keep Genesys Cloud web-callback reservations in the state your manifests declare."""
+    ctx.obj = GlobalOptions(verbosity=verbose - quiet, color=_want_color(color))
+
+
+def _register() -> None:
+    # Imported here so that each command module can import `cli` helpers without a cycle.
+    from reconciler.cli import cmd_schema, cmd_validate
+
+    for module in (cmd_validate, cmd_schema):
+        cli.add_command(module.command)
+
+
+def report_error(error: GcbctlError, *, verbosity: int) -> None:
+    """Print `Error:` and `Hint:` lines; a traceback only when asked for with -v."""
+    click.echo(f"Error: {error.message}", err=True)
+    if error.hint:
+        click.echo(f"Hint: {error.hint}", err=True)
+    if verbosity >= 1:
+        traceback.print_exception(error, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the CLI and exit with the code of DESIGN.md §9."""
+    _register()
+    verbosity = sum(1 for a in (argv or sys.argv[1:]) if a in ("-v", "--verbose"))
+    try:
+        code = cli.main(args=argv, prog_name="gcbctl", standalone_mode=False)
+    except GcbctlError as error:
+        report_error(error, verbosity=verbosity)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(64 if isinstance(error, click.UsageError) else error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
