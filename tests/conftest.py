@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from reconciler.cli.main import main
+from reconciler.sandbox.testing import Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "manifests"
@@ -37,6 +38,17 @@ def gcbctl(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
 
 
 @pytest.fixture(autouse=True)
-def _no_home_writes(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_home_writes(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point HOME at a temporary folder so no test can touch the real one."""
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """A fresh sandbox on 127.0.0.1 (clock at 2026-12-01T00:00:00Z, short ack timeout)."""
+    from reconciler.sandbox.testing import running_sandbox
+
+    with running_sandbox(clock="2026-12-01T00:00:00Z", ack_timeout_seconds=1.0) as running:
+        yield running

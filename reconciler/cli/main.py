@@ -51,9 +51,9 @@ def cli(ctx: click.Context, verbose: int, quiet: int, color: str) -> None:
 
 def _register() -> None:
     # Imported here so that each command module can import `cli` helpers without a cycle.
-    from reconciler.cli import cmd_schema, cmd_validate
+    from reconciler.cli import cmd_ledger, cmd_sandbox, cmd_schema, cmd_validate
 
-    for module in (cmd_validate, cmd_schema):
+    for module in (cmd_validate, cmd_schema, cmd_ledger, cmd_sandbox):
         cli.add_command(module.command)
 
 

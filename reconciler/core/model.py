@@ -52,7 +52,7 @@ class Kind(enum.StrEnum):
 
 
 class Weekday(enum.StrEnum):
-    """Days as manifests write them; `index` matches `date.weekday()`."""
+    """Days as manifests write them; `number` matches `date.weekday()`."""
 
     MON = "mon"
     TUE = "tue"
@@ -63,7 +63,7 @@ class Weekday(enum.StrEnum):
     SUN = "sun"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
         return list(Weekday).index(self)
 
 

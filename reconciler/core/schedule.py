@@ -114,7 +114,7 @@ class Calendar:
         end_minute = minute + self.slot_minutes
         weekday = local.weekday()
         for window in self.operating_hours:
-            if any(day.index == weekday for day in window.days) and (
+            if any(day.number == weekday for day in window.days) and (
                 window.open_minute <= minute and end_minute <= window.close_minute
             ):
                 return None

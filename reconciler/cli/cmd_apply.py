@@ -1,0 +1,134 @@
+"""`gcbctl apply PATHS...|PLANFILE`: make the platform match the manifests, after confirmation.
+
+Plans exactly as `gcbctl plan` does (or re-checks a saved plan: same manifests, no object changed
+since, the same actions), shows the plan, asks for confirmation unless `--auto-approve` (and
+refuses without a terminal to ask on), then carries it out with bounded concurrency. Exit codes
+follow DESIGN.md §9: 0 success, 1 some action failed, 3 infeasible, 4 refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reconciler.cli.apply_output import AuditedProgress, print_report, progress_for_terminal
+from reconciler.cli.main import GlobalOptions
+from reconciler.cli.options import CommandRun, command_run, ledger_option, open_ledger, trace_option
+from reconciler.cli.plan_output import print_plan, print_problems
+from reconciler.cli.targets import parse_now, target_options, target_options_from
+from reconciler.drivers.config import Target, resolve_target
+from reconciler.drivers.connect import open_driver
+from reconciler.engine import apply_run
+from reconciler.engine.planning import PlanRun, plan_run
+from reconciler.engine.saved import SavedPlan, read_saved_plan, replan_saved
+from reconciler.errors import InfeasibleError, ManifestError, RefusedError
+from reconciler.telemetry import record_apply_duration
+
+
+def confirm(count: int, target: Target, *, auto_approve: bool) -> bool:
+    if auto_approve:
+        return True
+    if not sys.stdin.isatty():
+        raise RefusedError(
+            "apply needs a confirmation and there is no terminal to ask on",
+            hint="Review the plan above and pass --auto-approve to apply without a prompt.",
+        )
+    return click.confirm(f"Apply these {count} change(s) to {target.name}?", default=False)
+
+
+async def _plan(
+    paths: tuple[str, ...], saved: SavedPlan | None, driver: Any, now: datetime | None, mass: bool
+) -> PlanRun:
+    try:
+        if saved is not None:
+            return await replan_saved(saved, driver, now=now)
+        return await plan_run(paths, driver, now=now, allow_mass_cancel=mass)
+    except (ManifestError, InfeasibleError) as error:
+        print_problems(error.problems)
+        raise
+
+
+async def _apply(
+    obj: GlobalOptions,
+    target: Target,
+    paths: tuple[str, ...],
+    saved: SavedPlan | None,
+    run: CommandRun,
+    *,
+    now: datetime | None,
+    allow_mass_cancel: bool,
+    auto_approve: bool,
+    parallelism: int,
+) -> int:
+    async with open_driver(
+        target, observer=run.api, traceparent=run.api.traceparent, sandbox_clock=now
+    ) as driver:
+        planned = await _plan(paths, saved, driver, now, allow_mass_cancel)
+        print_problems(planned.loaded.problems)
+        print_plan(planned.plan, output="text", color=obj.color)
+        actions = planned.plan.actions
+        if not actions:
+            click.echo("No changes. The platform already matches the manifests.")
+            return 0
+        if not confirm(len(actions), target, auto_approve=auto_approve):
+            click.echo("Apply cancelled; nothing was changed.")
+            return 1
+        sink = AuditedProgress(run.ledger, progress_for_terminal())
+        report = await apply_run(actions, driver, parallelism=parallelism, progress=sink)
+    print_report(report)
+    record_apply_duration(report.elapsed, "ok" if report.ok else "failed")
+    return report.exit_code
+
+
+@click.command("apply")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
+@click.option(
+    "--parallelism",
+    type=click.IntRange(1, 100),
+    default=10,
+    show_default=True,
+    help="Actions carried out at once.",
+)
+@click.option("--now", help="Judge time against this ISO 8601 instant [default: platform clock].")
+@click.option("--allow-mass-cancel", is_flag=True, help="Allow cancelling most of a batch.")
+@target_options
+@ledger_option
+@trace_option
+@click.pass_obj
+def command(
+    obj: GlobalOptions,
+    paths: tuple[str, ...],
+    auto_approve: bool,
+    parallelism: int,
+    now: str | None,
+    allow_mass_cancel: bool,
+    ledger_path: Path | None,
+    no_ledger: bool,
+    trace: str | None,
+    **kwargs: Any,
+) -> int:
+    """Make the target platform match the manifests (or carry out a saved plan)."""
+    target = resolve_target(target_options_from(kwargs))
+    saved = read_saved_plan(paths)
+    manifest_paths = saved.paths if saved is not None else paths
+    ledger = open_ledger(ledger_path, no_ledger, manifest_paths=manifest_paths, target=target.name)
+    with command_run("apply", trace=trace, ledger=ledger) as run:
+        return asyncio.run(
+            _apply(
+                obj,
+                target,
+                paths,
+                saved,
+                run,
+                now=parse_now(now),
+                allow_mass_cancel=allow_mass_cancel,
+                auto_approve=auto_approve,
+                parallelism=parallelism,
+            )
+        )

@@ -1,0 +1,131 @@
+"""Keep secrets and phone numbers out of everything gcbctl shows, saves or exports.
+
+Callback numbers are personal data and client secrets, tokens and webhook secrets are credentials:
+renderers, the ledger, telemetry and error reporting pass text and JSON-like values through this
+module before they leave the process. Numbers keep their last 4 digits so that a person can still
+tell two callbacks apart; credentials are replaced entirely.
+
+It is pure and fast (compiled patterns, cached secret matchers) and must not do I/O, read the
+environment or know where secrets come from: callers hand it the secret values they hold.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any, Final
+from urllib.parse import quote, quote_plus
+
+MASK: Final = "•"
+REDACTED: Final = "[REDACTED]"
+KEEP_DIGITS: Final = 4
+
+# `+` and 7..15 digits, optionally split by single spaces, dots, dashes or brackets (E.164 and the
+# way people write international numbers).
+_INTERNATIONAL = r"(?<![\w+])\+\d(?:[ .()-]?\d){6,14}(?!\w)"
+# A national number written with separators: (415) 555-0199, 415-555-0199, 415.555.0199.
+_NATIONAL = r"(?<![\w.-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w-])"
+# A bare run of 10..15 digits (a number stored without its `+`).
+_BARE = r"(?<![\w.+-])\d{10,15}(?![\w-])"
+_NUMBER_RE: Final = re.compile(f"{_INTERNATIONAL}|{_NATIONAL}|{_BARE}")
+
+_CREDENTIAL_RE: Final = re.compile(r"\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{4,}", re.IGNORECASE)
+# `key=value` or `"key": "value"` for keys that hold credentials, in query strings, forms or JSON.
+_KEYED_RE: Final = re.compile(
+    r"(?P<key>\b(?:access_token|refresh_token|id_token|client_secret|password|api_key|secret)"
+    r"\b[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\"'&\s,;}]+)",
+    re.IGNORECASE,
+)
+
+_NUMBER_KEYS: Final = frozenset({"callbacknumber", "phonenumber", "phone", "msisdn"})
+_SECRET_KEYS: Final = frozenset(
+    {
+        "secret",
+        "webhooksecret",
+        "clientsecret",
+        "authorization",
+        "proxyauthorization",
+        "accesstoken",
+        "refreshtoken",
+        "idtoken",
+        "token",
+        "password",
+        "apikey",
+        "cookie",
+        "setcookie",
+        "xwebhooksignature",
+    }
+)
+# A secret *reference* (`{fromEnv: NAME}`) names where a secret lives; it is not the secret.
+_REFERENCE_KEYS: Final = frozenset({"fromEnv", "fromFile", "from_env", "from_file"})
+
+
+def mask_number(number: object) -> str:
+    """`+14155550199` -> `•••••••0199`: one bullet per hidden digit, the last 4 digits kept."""
+    digits = "".join(ch for ch in str(number) if ch.isdigit())
+    if len(digits) <= KEEP_DIGITS:
+        return MASK * KEEP_DIGITS
+    return MASK * (len(digits) - KEEP_DIGITS) + digits[-KEEP_DIGITS:]
+
+
+def mask_numbers(text: str) -> str:
+    """Mask everything in `text` that looks like a phone number."""
+    return _NUMBER_RE.sub(lambda match: mask_number(match.group()), text)
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Replace the given secret values, credentials and key=value secrets; mask phone numbers."""
+    matcher = _secret_matcher(frozenset(s for s in secrets if s))
+    if matcher is not None:
+        text = matcher.sub(REDACTED, text)
+    text = _CREDENTIAL_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    text = _KEYED_RE.sub(lambda m: f"{m.group('key')}{REDACTED}", text)
+    return mask_numbers(text)
+
+
+def redact_mapping(obj: Any, secrets: Iterable[str] = ()) -> Any:
+    """A copy of a JSON-like value with sensitive keys masked and every string redacted.
+
+    Keys compare without case, `_` or `-` (`callbackNumber`, `callback_number` and
+    `Callback-Number` are one key). Tuples come back as lists, as JSON would have them.
+    """
+    return _redact_value(obj, frozenset(s for s in secrets if s))
+
+
+def _redact_value(value: Any, secrets: frozenset[str]) -> Any:
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    if isinstance(value, Mapping):
+        return {key: _redact_entry(str(key), item, secrets) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(item, secrets) for item in value]
+    return value
+
+
+def _redact_entry(key: str, value: Any, secrets: frozenset[str]) -> Any:
+    normal = key.lower().replace("_", "").replace("-", "")
+    if value is None:
+        return None
+    if normal in _NUMBER_KEYS:
+        return mask_number(value)
+    if normal in _SECRET_KEYS:
+        if isinstance(value, Mapping) and value and set(value) <= _REFERENCE_KEYS:
+            return _redact_value(value, secrets)
+        return REDACTED
+    return _redact_value(value, secrets)
+
+
+@lru_cache(maxsize=64)
+def _secret_matcher(secrets: frozenset[str]) -> re.Pattern[str] | None:
+    """One alternation over every secret as written, JSON-escaped and URL-encoded."""
+    variants: set[str] = set()
+    for secret in secrets:
+        variants.update(
+            {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
+        )
+    if not variants:
+        return None
+    ordered = sorted(variants, key=len, reverse=True)
+    return re.compile("|".join(re.escape(v) for v in ordered))

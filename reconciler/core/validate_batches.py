@@ -1,0 +1,167 @@
+"""Rules for reservation batches: the queue they name, numbers, channels and every window.
+
+Also collects, per reservation, the open future grid slots it could take; the capacity rule
+uses them. Reservations whose windows have all passed are history: a warning, and they take no
+capacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from reconciler.core.model import (
+    UNSET,
+    Channel,
+    QueueCapacity,
+    Reservation,
+    ReservationBatch,
+    TimeWindow,
+)
+from reconciler.core.problems import Problem, Severity
+from reconciler.core.schedule import Calendar, zone
+from reconciler.core.validate_hints import did_you_mean
+from reconciler.core.validate_phone import check_number
+from reconciler.core.validate_windows import WindowFacts, window_facts
+
+
+@dataclass(slots=True)
+class Demand:
+    """The reservations of one queue that still need a slot, with the slots each could take."""
+
+    queue: QueueCapacity
+    wants: list[tuple[Reservation, tuple[datetime, ...]]] = field(default_factory=list)
+
+
+def calendar_of(queue: QueueCapacity) -> Calendar | None:
+    """The queue's calendar when the manifest states all of it (else plan time decides)."""
+    if queue.timezone is UNSET or queue.slot_minutes is UNSET or queue.operating_hours is UNSET:
+        return None
+    tz = zone(queue.timezone)
+    if tz is None:
+        return None
+    holidays = frozenset(queue.holidays) if queue.holidays is not UNSET else frozenset()
+    return Calendar(tz, queue.slot_minutes, queue.operating_hours, holidays)
+
+
+class BatchChecker:
+    """Checks every batch of one run; window facts are shared between batches of a queue."""
+
+    def __init__(self, queues: tuple[QueueCapacity, ...], now: datetime) -> None:
+        self._queues = {queue.name: queue for queue in queues}
+        self._now = now
+        self._calendars: dict[str, Calendar | None] = {}
+        self._facts: dict[tuple[str, object], WindowFacts] = {}
+        self.demand: dict[str, Demand] = {}
+
+    def check(self, batch: ReservationBatch) -> list[Problem]:
+        queue = self._queues.get(batch.queue)
+        if queue is None:
+            return [self._unresolved(batch)]
+        calendar = self._calendar(queue)
+        problems: list[Problem] = []
+        if calendar is None and (queue.timezone is UNSET or zone(queue.timezone) is not None):
+            problems.append(_incomplete(batch, queue))
+        demand = self.demand.setdefault(queue.name, Demand(queue))
+        for reservation in batch.reservations:
+            problems.extend(self._reservation(reservation, queue, calendar, demand))
+        return problems
+
+    def _calendar(self, queue: QueueCapacity) -> Calendar | None:
+        if queue.name not in self._calendars:
+            self._calendars[queue.name] = calendar_of(queue)
+        return self._calendars[queue.name]
+
+    def _unresolved(self, batch: ReservationBatch) -> Problem:
+        return Problem(
+            "reference.unresolved",
+            f"no QueueCapacity named {batch.queue!r}",
+            batch.origin.child("spec", "queue"),
+            hint=did_you_mean(batch.queue, self._queues)
+            or "add a QueueCapacity manifest with that name",
+        )
+
+    def _reservation(
+        self,
+        reservation: Reservation,
+        queue: QueueCapacity,
+        calendar: Calendar | None,
+        demand: Demand,
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        number = check_number(
+            reservation.callback_number, reservation.origin.child("callbackNumber")
+        )
+        if number is not None:
+            problems.append(number)
+        problems.extend(_channels(reservation))
+        if calendar is None:
+            return problems
+        slots: list[datetime] = []
+        ended = True
+        for window in reservation.time_slots:
+            facts = self._window(queue.name, calendar, window)
+            problems.extend(issue.problem(window.origin) for issue in facts.issues)
+            slots.extend(facts.slots)
+            ended = ended and facts.end is not None and facts.end <= self._now
+        if ended and reservation.time_slots:
+            problems.append(_past(reservation))
+        elif not any(problem.is_error for problem in problems):
+            demand.wants.append((reservation, tuple(sorted(set(slots)))))
+        return problems
+
+    def _window(self, queue: str, calendar: Calendar, window: TimeWindow) -> WindowFacts:
+        key = (queue, (window.start, window.start.utcoffset(), window.end, window.end.utcoffset()))
+        facts = self._facts.get(key)
+        if facts is None:
+            facts = window_facts(calendar, window, self._now)
+            self._facts[key] = facts
+        return facts
+
+
+def _channels(reservation: Reservation) -> list[Problem]:
+    chosen = reservation.channel_preferences
+    if chosen is UNSET:
+        return []
+    where = reservation.origin.child("channelPreferences")
+    problems = []
+    if Channel.SMS in (chosen.primary, chosen.fallback) and not chosen.allow_sms:
+        problems.append(
+            Problem(
+                "channel.sms-not-allowed",
+                "sms is used but allowSms is not true",
+                where,
+                hint="set channelPreferences.allowSms: true, or use voice",
+            )
+        )
+    if chosen.primary is Channel.NONE:
+        problems.append(
+            Problem(
+                "channel.primary-none",
+                "the primary channel is none, so the customer cannot be reached",
+                where.child("primary"),
+                hint="use voice or sms",
+            )
+        )
+    return problems
+
+
+def _past(reservation: Reservation) -> Problem:
+    return Problem(
+        "timeslot.past",
+        "every window of this reservation has passed",
+        reservation.origin.child("timeSlots"),
+        hint="history: plan leaves it alone if the platform has it; remove it when done",
+        severity=Severity.WARNING,
+    )
+
+
+def _incomplete(batch: ReservationBatch, queue: QueueCapacity) -> Problem:
+    return Problem(
+        "calendar.incomplete",
+        f"QueueCapacity {queue.name!r} does not state timezone, slotMinutes and "
+        "operatingHours, so windows can only be checked at plan time",
+        batch.origin.child("spec", "queue"),
+        hint="state them in the QueueCapacity to validate windows offline",
+        severity=Severity.WARNING,
+    )

@@ -1,0 +1,80 @@
+"""Demand against capacity: reservations that cannot all get a slot under the concurrency limit.
+
+The planner finds an exact assignment (a maximum matching). Validation only needs to catch
+demand that certainly cannot fit, cheaply: reservations that share slots form groups (a union of
+their windows); a group whose reservations outnumber its slots times the concurrency limit
+cannot be placed, whatever the assignment. Groups that pass may still fail in the planner in
+rare interleavings; that is reported there, with the slots that were full.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from reconciler.core.model import UNSET, Reservation
+from reconciler.core.problems import Problem
+from reconciler.core.validate_batches import Demand, calendar_of
+
+
+def _find(parent: dict[datetime, datetime], slot: datetime) -> datetime:
+    root = slot
+    while parent[root] != root:
+        root = parent[root]
+    while parent[slot] != root:
+        parent[slot], slot = root, parent[slot]
+    return root
+
+
+def _groups(
+    wants: list[tuple[Reservation, tuple[datetime, ...]]],
+) -> dict[datetime, tuple[set[datetime], list[Reservation]]]:
+    parent: dict[datetime, datetime] = {}
+    for _, slots in wants:
+        for slot in slots:
+            parent.setdefault(slot, slot)
+        for slot in slots[1:]:
+            parent[_find(parent, slot)] = _find(parent, slots[0])
+    groups: dict[datetime, tuple[set[datetime], list[Reservation]]] = defaultdict(
+        lambda: (set(), [])
+    )
+    for reservation, slots in wants:
+        if slots:
+            slot_set, members = groups[_find(parent, slots[0])]
+            slot_set.update(slots)
+            members.append(reservation)
+    return groups
+
+
+def check_capacity(demand: Demand) -> list[Problem]:
+    """Problems for reservations with no slot left and for groups that exceed capacity."""
+    problems = [_no_slot(reservation) for reservation, slots in demand.wants if not slots]
+    limit = demand.queue.concurrency_limit
+    calendar = calendar_of(demand.queue)
+    if limit is UNSET or calendar is None:
+        return problems
+    for slots, members in _groups(demand.wants).values():
+        capacity = len(slots) * limit
+        if len(members) <= capacity:
+            continue
+        first, last = calendar.local(min(slots)), calendar.local(max(slots))
+        problems.append(
+            Problem(
+                "capacity.exceeded",
+                f"{len(members)} reservations share {len(slots)} slot(s) from "
+                f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} ({calendar.tz.key}), which "
+                f"hold {capacity} at concurrencyLimit {limit}; this is the first that cannot fit",
+                members[capacity].origin.child("timeSlots"),
+                hint="add windows, spread the reservations, or raise concurrencyLimit",
+            )
+        )
+    return problems
+
+
+def _no_slot(reservation: Reservation) -> Problem:
+    return Problem(
+        "timeslot.no-open-slot",
+        "no open slot is left in any window of this reservation",
+        reservation.origin.child("timeSlots"),
+        hint="add a later window",
+    )

@@ -1,0 +1,148 @@
+"""The ledger file: append one sealed record at a time, safely against crashes and other writers.
+
+Each append opens the file, takes an exclusive `flock`, reads the chain head from the last line
+(only the tail of the file is read), writes the new line with one `write` on an `O_APPEND`
+descriptor, `fsync`s and unlocks. Because the head is read under the lock, two gcbctl processes
+appending at once take turns and the chain stays whole. A last line without its newline means a
+writer died mid-record: appending after it would bury the damage, so this refuses instead.
+
+It must not decide what goes into a record (that is `reconciler.ledger.ledger`) nor redact.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from reconciler.core.ledger_records import ChainHead, Entry, head_of, parse_line, seal, to_line
+from reconciler.errors import LedgerError, RefusedError
+
+LOCK_TIMEOUT_S: Final = 30.0
+_LOCK_POLL_S: Final = 0.002
+_TAIL_CHUNK: Final = 8192
+
+
+def append(path: Path, entry: Entry, *, time_text: str, actor: Mapping[str, str]) -> dict[str, Any]:
+    """Seal `entry` after the current head of the ledger at `path` and write it durably."""
+    created = not path.exists()
+    if created:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    try:
+        _lock(fd, path)
+        head = read_head(fd, path)
+        record = seal(entry, head=head, time=time_text, actor=actor)
+        _write_all(fd, to_line(record))
+        os.fsync(fd)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    finally:
+        os.close(fd)  # closing the descriptor also releases the lock
+    if created:
+        _sync_dir(path.parent)
+    return record
+
+
+def read_head(fd: int, path: Path) -> ChainHead:
+    """The chain head from the last line; LedgerError if that line is torn or not a record."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return ChainHead()
+    last = _last_line(fd, size)
+    if not last.endswith(b"\n"):
+        raise LedgerError(
+            f"the ledger {path} ends with an incomplete record (line {_count_lines(path)}), "
+            "probably left by a crash",
+            hint=f"run `gcbctl ledger verify {path}`; keep a copy, then remove the incomplete "
+            "last line to let gcbctl append again",
+        )
+    try:
+        return head_of(parse_line(last))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise LedgerError(
+            f"the last line of the ledger {path} is not a ledger record",
+            hint=f"run `gcbctl ledger verify {path}` to see where the ledger was damaged",
+        ) from exc
+
+
+def iter_lines(path: Path) -> Iterator[bytes]:
+    """Every line of the ledger with its newline (the last one may lack it when torn)."""
+    try:
+        with path.open("rb") as handle:
+            yield from handle
+    except FileNotFoundError as exc:
+        raise LedgerError(
+            f"no ledger at {path}", hint="pass the ledger's path, or run plan/apply first"
+        ) from exc
+    except OSError as exc:
+        raise LedgerError(f"cannot read the ledger {path}: {exc.strerror}") from exc
+
+
+def _last_line(fd: int, size: int) -> bytes:
+    """The last line (with its newline if any), reading backwards from the end in growing chunks."""
+    chunk = _TAIL_CHUNK
+    while True:
+        start = max(0, size - chunk)
+        data = os.pread(fd, size - start, start)
+        cut = data.rfind(b"\n", 0, len(data) - 1)
+        if cut >= 0:
+            return data[cut + 1 :]
+        if start == 0:
+            return data
+        chunk *= 4
+
+
+def _lock(fd: int, path: Path) -> None:
+    deadline = time.monotonic() + LOCK_TIMEOUT_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise RefusedError(
+                    f"the ledger {path} stayed locked by another process "
+                    f"for {LOCK_TIMEOUT_S:.0f} s",
+                    hint="another gcbctl may be stuck; check running processes and retry",
+                ) from None
+            time.sleep(_LOCK_POLL_S)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make a newly created ledger's directory entry durable too."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def _write_error(path: Path, exc: OSError) -> LedgerError:
+    return LedgerError(
+        f"cannot write the ledger {path}: {exc.strerror or exc}",
+        hint="check the folder's permissions and free space, or pass --ledger PATH / --no-ledger",
+    )

@@ -1,0 +1,138 @@
+"""Reservations read from CSV (`spec.reservationsFrom: {csv: ...}`), as CRM exports write them.
+
+One row per callback. Columns: `callbackId`, `callbackNumber`, `start`, `end` (the first window),
+optionally `reason`, `primary`, `fallback`, `allowSms`, and more windows as `start2`/`end2`,
+`start3`/`end3`... Rows become the same reservation values a YAML batch has, so they get the
+same schema and semantic checks; their origins point into the CSV file, and `CsvPositions` turns
+a reservation path back into the row's line and the cell's column.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from reconciler.core.model import Origin
+from reconciler.core.problems import Problem
+
+REQUIRED: Final = ("callbackId", "callbackNumber", "start", "end")
+OPTIONAL: Final = ("reason", "primary", "fallback", "allowSms")
+_EXTRA_WINDOW: Final = re.compile(r"(start|end)([2-9]|1[0-9]|20)\Z")
+_PREFERENCES: Final = ("primary", "fallback", "allowSms")
+
+
+@dataclass(slots=True)
+class CsvPositions:
+    """Finds the line and column of a reservation field in the CSV text."""
+
+    lines: list[str]
+    header: list[str]
+    row_lines: list[int] = field(default_factory=list)
+
+    def locate(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        if len(path) < 3 or not isinstance(path[2], int) or path[2] >= len(self.row_lines):
+            return (1, 1)
+        line = self.row_lines[path[2]]
+        column_name = _column_for(path[3:])
+        if column_name not in self.header:
+            return (line, 1)
+        starts = _cell_starts(self.lines[line - 1])
+        index = self.header.index(column_name)
+        return (line, starts[index] + 1 if index < len(starts) else 1)
+
+
+def _column_for(rest: tuple[str | int, ...]) -> str:
+    if not rest:
+        return ""
+    if rest[0] == "timeSlots" and len(rest) >= 3 and isinstance(rest[1], int):
+        suffix = "" if rest[1] == 0 else str(rest[1] + 1)
+        return f"{rest[2]}{suffix}"
+    if rest[0] == "channelPreferences" and len(rest) >= 2:
+        return str(rest[1])
+    return str(rest[0])
+
+
+def _cell_starts(line: str) -> list[int]:
+    """0-based offsets where each cell of one CSV line starts (quote-aware)."""
+    starts, quoted = [0], False
+    for offset, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            starts.append(offset + 1)
+    return starts
+
+
+def _row_value(header: list[str], cells: list[str]) -> dict[str, Any]:
+    row = {name: cell for name, cell in zip(header, cells, strict=False) if cell != ""}
+    reservation: dict[str, Any] = {
+        key: row[key] for key in ("callbackId", "callbackNumber", "reason") if key in row
+    }
+    preferences: dict[str, Any] = {key: row[key] for key in _PREFERENCES if key in row}
+    if "allowSms" in preferences and preferences["allowSms"].lower() in ("true", "false"):
+        preferences["allowSms"] = preferences["allowSms"].lower() == "true"
+    if preferences:
+        reservation["channelPreferences"] = preferences
+    windows: list[dict[str, Any]] = []
+    for number in range(1, 21):
+        suffix = "" if number == 1 else str(number)
+        window = {k: row[f"{k}{suffix}"] for k in ("start", "end") if f"{k}{suffix}" in row}
+        if window:
+            windows.append(window)
+    reservation["timeSlots"] = windows
+    return reservation
+
+
+def _header_problems(header: list[str], origin: Origin) -> list[Problem]:
+    problems: list[Problem] = []
+    known = [*REQUIRED, *OPTIONAL]
+    starts = _cell_starts(",".join(header))
+    for index, name in enumerate(header):
+        if name in known or _EXTRA_WINDOW.match(name):
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"known columns: {', '.join(known)}"
+        problem = Problem("csv.unknown-column", f"unknown column {name!r}", origin, hint=hint)
+        problems.append(problem.located(1, starts[index] + 1))
+    for name in REQUIRED:
+        if name not in header:
+            problem = Problem(
+                "csv.missing-column",
+                f"missing column {name!r}",
+                origin,
+                hint="add it to the header",
+            )
+            problems.append(problem.located(1, 1))
+    return problems
+
+
+def read_rows(text: str, file: str) -> tuple[list[dict[str, Any]], CsvPositions, list[Problem]]:
+    """Reservation values, their positions, and header/shape problems of one CSV text."""
+    origin = Origin(file, 0, ("spec", "reservations"))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [cell.strip() for cell in next(reader, [])]
+    positions = CsvPositions(text.splitlines(), header)
+    if not header:
+        problem = Problem("csv.empty", "the CSV file has no header row", origin, line=1, column=1)
+        return [], positions, [problem]
+    problems = _header_problems(header, origin)
+    rows: list[dict[str, Any]] = []
+    previous_end = reader.line_num
+    for cells in reader:
+        start_line, previous_end = previous_end + 1, reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            where = origin.child(len(rows))
+            problems.append(
+                Problem("csv.extra-cells", "more cells than header columns", where).located(
+                    start_line, 1
+                )
+            )
+        positions.row_lines.append(start_line)
+        rows.append(_row_value(header, cells))
+    return rows, positions, problems

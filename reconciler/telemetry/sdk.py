@@ -1,0 +1,130 @@
+"""OpenTelemetry SDK set-up for one command run. Only the CLI may import this module.
+
+Nothing is exported unless asked: `--trace console` prints one JSON span per line on stderr,
+`--trace otlp` (or `OTEL_TRACES_EXPORTER=otlp`, or an `OTEL_EXPORTER_OTLP_*ENDPOINT`) sends spans
+and metrics over OTLP/HTTP, configured by the standard `OTEL_*` variables (endpoint, headers,
+timeout, `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`). Without an exporter a tracer provider is
+still installed, so that ledger records and the `traceparent` sent to the platform carry one real
+trace id per command. Providers are installed through `reconciler.telemetry.providers`, never as
+OpenTelemetry's process-wide globals.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO, Final
+
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
+from opentelemetry.sdk.resources import SERVICE_NAME, SERVICE_VERSION, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SimpleSpanProcessor,
+    SpanExporter,
+)
+
+from reconciler import __version__
+
+DEFAULT_SERVICE_NAME: Final = "gcbctl"
+_QUEUE_SIZE: Final = 65_536  # a 2,000-callback apply makes a few thousand spans: keep them all
+_METRIC_INTERVAL_MS: Final = 60_000.0
+
+
+class TraceMode(enum.StrEnum):
+    CONSOLE = "console"
+    OTLP = "otlp"
+    NONE = "none"
+
+
+def resolve_mode(flag: str | None, environ: Mapping[str, str]) -> TraceMode:
+    """`--trace` wins; then OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER and the OTLP endpoints."""
+    if flag:
+        return TraceMode(flag)
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return TraceMode.NONE
+    first = environ.get("OTEL_TRACES_EXPORTER", "").split(",")[0].strip().lower()
+    if first in {TraceMode.CONSOLE, TraceMode.OTLP, TraceMode.NONE}:
+        return TraceMode(first)
+    endpoints = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    return TraceMode.OTLP if any(environ.get(name) for name in endpoints) else TraceMode.NONE
+
+
+@dataclass(frozen=True, slots=True)
+class TelemetrySetup:
+    """The providers of one run; `shutdown()` flushes and stops every exporter."""
+
+    mode: TraceMode
+    tracer_provider: TracerProvider
+    meter_provider: MeterProvider
+
+    def shutdown(self) -> None:
+        self.tracer_provider.force_flush()
+        self.tracer_provider.shutdown()
+        self.meter_provider.shutdown()
+
+
+def configure(
+    mode: TraceMode,
+    *,
+    environ: Mapping[str, str],
+    stream: IO[str],
+    span_exporter: SpanExporter | None = None,
+    metric_reader: MetricReader | None = None,
+) -> TelemetrySetup:
+    """Providers for `mode`; tests pass their own exporter and reader (exported synchronously)."""
+    resource = _resource()
+    tracer_provider = TracerProvider(resource=resource)
+    if span_exporter is not None:
+        tracer_provider.add_span_processor(SimpleSpanProcessor(span_exporter))
+    elif mode is not TraceMode.NONE:
+        exporter = _console_spans(stream) if mode is TraceMode.CONSOLE else _otlp_spans()
+        tracer_provider.add_span_processor(BatchSpanProcessor(exporter, max_queue_size=_QUEUE_SIZE))
+    readers = (
+        [metric_reader] if metric_reader is not None else _metric_readers(mode, environ, stream)
+    )
+    meter_provider = MeterProvider(resource=resource, metric_readers=readers)
+    return TelemetrySetup(mode, tracer_provider, meter_provider)
+
+
+def _resource() -> Resource:
+    """Standard detection (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES), gcbctl as the default."""
+    resource = Resource.create({SERVICE_VERSION: __version__})
+    if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
+        resource = resource.merge(Resource({SERVICE_NAME: DEFAULT_SERVICE_NAME}))
+    return resource
+
+
+def _console_spans(stream: IO[str]) -> SpanExporter:
+    """One compact JSON object per span and line, on `stream` (stderr: stdout stays parseable)."""
+    return ConsoleSpanExporter(out=stream, formatter=lambda span: span.to_json(indent=None) + "\n")
+
+
+def _otlp_spans() -> SpanExporter:
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # noqa: PLC0415
+
+    return OTLPSpanExporter()
+
+
+def _metric_readers(
+    mode: TraceMode, environ: Mapping[str, str], stream: IO[str]
+) -> list[MetricReader]:
+    """OTLP metrics ride along with OTLP traces; console metrics only when asked by variable."""
+    choice = environ.get("OTEL_METRICS_EXPORTER", "").split(",")[0].strip().lower()
+    if choice == "console":
+        exporter = ConsoleMetricExporter(out=stream)
+        return [PeriodicExportingMetricReader(exporter, _METRIC_INTERVAL_MS)]
+    if choice == "otlp" or (mode is TraceMode.OTLP and choice != "none"):
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import (  # noqa: PLC0415
+            OTLPMetricExporter,
+        )
+
+        return [PeriodicExportingMetricReader(OTLPMetricExporter(), _METRIC_INTERVAL_MS)]
+    return []

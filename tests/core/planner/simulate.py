@@ -1,0 +1,108 @@
+"""A pure stand-in for applying a plan: what the platform would look like after each action.
+
+It follows callback-api.md (creates book the chosen slot, PATCH merges labels, DELETE cancels,
+webhook PUT keeps an omitted secret) closely enough for the planner's laws to be checked
+without a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from reconciler.core.actions import (
+    Action,
+    ActionType,
+    DesiredCallback,
+    DesiredQueueSettings,
+    DesiredWebhook,
+)
+from reconciler.core.live import (
+    CallbackStatus,
+    LiveCallback,
+    LiveQueue,
+    LiveState,
+    LiveWebhook,
+    LiveWindow,
+)
+from reconciler.core.planner import Plan
+
+
+def apply_plan(
+    plan: Plan, live: LiveState, digests: Mapping[str, str | None] | None = None
+) -> LiveState:
+    queues = {q.id: q for q in live.queues}
+    callbacks = {c.id: c for c in live.callbacks}
+    hooks = {h.id: h for h in live.webhooks}
+    for n, action in enumerate(plan.actions):
+        desired = action.desired
+        if isinstance(desired, DesiredQueueSettings):
+            queues[desired.queue_id] = _queue(queues[desired.queue_id], desired)
+        elif action.type is ActionType.CANCEL:
+            old = callbacks[action.live_id or ""]
+            callbacks[old.id] = replace(
+                old, status=CallbackStatus.CANCELED, version=old.version + 1
+            )
+        elif action.type is ActionType.DELETE:
+            hooks.pop(action.live_id or "")
+        elif isinstance(desired, DesiredCallback):
+            live_id = action.live_id or f"{desired.callback_id}-sim{n}"
+            callbacks[live_id] = _callback(live_id, callbacks.get(live_id), desired)
+        elif isinstance(desired, DesiredWebhook):
+            live_id = action.live_id or f"hook-sim{n}"
+            hooks[live_id] = _webhook(live_id, hooks.get(live_id), desired, digests or {})
+    return LiveState(tuple(queues.values()), tuple(callbacks.values()), tuple(hooks.values()))
+
+
+def _queue(queue: LiveQueue, want: DesiredQueueSettings) -> LiveQueue:
+    from datetime import date
+
+    return replace(
+        queue,
+        concurrency_limit=want.concurrency_limit or queue.concurrency_limit,
+        slot_minutes=want.slot_minutes or queue.slot_minutes,
+        timezone=want.timezone or queue.timezone,
+        operating_hours=want.operating_hours
+        if want.operating_hours is not None
+        else queue.operating_hours,
+        holidays=(
+            tuple(date.fromisoformat(d) for d in want.holidays)
+            if want.holidays is not None
+            else queue.holidays
+        ),
+        version=queue.version + 1,
+    )
+
+
+def _callback(live_id: str, old: LiveCallback | None, want: DesiredCallback) -> LiveCallback:
+    labels = {**(old.labels if old else {}), **dict(want.labels)}
+    return LiveCallback(
+        id=live_id,
+        callback_id=want.callback_id,
+        callback_number=want.callback_number,
+        callback_time=want.slot_start,
+        queue_id=want.queue_id,
+        status=CallbackStatus.SCHEDULED,
+        reason=want.reason,
+        time_slot_matrix=(LiveWindow(want.slot_start, want.slot_end),),
+        channel_preferences=want.channel_preferences,
+        labels=labels,
+        version=(old.version + 1) if old else 1,
+    )
+
+
+def _webhook(
+    live_id: str, old: LiveWebhook | None, want: DesiredWebhook, digests: Mapping[str, str | None]
+) -> LiveWebhook:
+    secret = digests.get(str(want.secret)) if want.secret else None
+    return LiveWebhook(
+        id=live_id,
+        name=want.name,
+        url=want.url,
+        content_type=want.content_type,
+        enabled=want.enabled,
+        events=want.events,
+        secret_sha256=secret if secret is not None else (old.secret_sha256 if old else None),
+        labels={**(old.labels if old else {}), **dict(want.labels)},
+        version=(old.version + 1) if old else 1,
+    )

@@ -1,0 +1,27 @@
+"""OTLP export configured by the standard OTEL_* variables reaches a receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from reconciler.telemetry import record_action, step, use_providers
+from reconciler.telemetry.sdk import TraceMode, configure, resolve_mode
+from tests.telemetry.otlp_receiver import otlp_receiver
+
+
+def test_otlp_endpoint_variable_exports_spans_and_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With OTEL_EXPORTER_OTLP_ENDPOINT set, spans and metrics are posted there on shutdown."""
+    with otlp_receiver() as (url, received):
+        environ = {"OTEL_EXPORTER_OTLP_ENDPOINT": url}
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        mode = resolve_mode(None, environ)
+        assert mode is TraceMode.OTLP
+        setup = configure(mode, environ=environ, stream=io.StringIO())
+        with use_providers(setup.tracer_provider, setup.meter_provider), step("gcbctl apply"):
+            record_action("create", "applied")
+        setup.shutdown()
+        assert received.span_names() == ["gcbctl apply"]
+        assert b"gcbctl.actions" in received.raw("/v1/metrics")
