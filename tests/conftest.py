@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli.main import main
-from reconciler.sandbox.testing import Sandbox
+from reconciler.sandbox.testing import Sandbox, running_sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "manifests"
@@ -48,7 +48,5 @@ def _no_home_writes(
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     """A fresh sandbox on 127.0.0.1 (clock at 2026-12-01T00:00:00Z, short ack timeout)."""
-    from reconciler.sandbox.testing import running_sandbox
-
     with running_sandbox(clock="2026-12-01T00:00:00Z", ack_timeout_seconds=1.0) as running:
         yield running

@@ -31,8 +31,8 @@ _MARKS = {
 class BarProgress:
     """A rich progress bar on stderr."""
 
-    def __init__(self) -> None:
-        console = Console(file=sys.stderr)
+    def __init__(self, *, color: bool) -> None:
+        console = Console(file=sys.stderr, no_color=not color)
         self._bar = Progress(
             TextColumn("Applying"),
             BarColumn(),
@@ -77,8 +77,13 @@ class AuditedProgress:
             outcome=str(result.outcome),
             after_hash=labels.get(LABEL_SPEC_HASH),
             latency_ms=round(result.elapsed * 1000, 3),
-            correlation_id=result.live_id,
-            details={"message": result.message, "drift": action.drift, "reason": action.reason},
+            correlation_id=_context_id(result) or None,
+            details={
+                "message": result.message,
+                "drift": action.drift,
+                "reason": action.reason,
+                "live_id": result.live_id,
+            },
         )
         record_action(str(action.type), str(result.outcome))
         if self._inner is not None:
@@ -89,18 +94,31 @@ class AuditedProgress:
             self._inner.finish()
 
 
-def progress_for_terminal() -> ProgressSink | None:
-    return BarProgress() if sys.stderr.isatty() else None
+def _context_id(result: ActionResult) -> str:
+    """The platform's correlation id (`contextId` of an error body) for a failed action."""
+    body = getattr(result.error, "body", None)
+    return str(getattr(body, "context_id", "") or "")
+
+
+def progress_for_terminal(*, color: bool) -> ProgressSink | None:
+    return BarProgress(color=color) if sys.stderr.isatty() else None
+
+
+def report_lines(report: ApplyReport) -> list[str]:
+    """One line per action a reader should look at: failures, skips, adoptions, warnings."""
+    lines = []
+    for result in report.results:
+        if result.outcome is not Outcome.APPLIED:
+            text = f"{_MARKS[result.outcome]} {result.action.address}: {result.outcome}"
+            lines.append(text + (f": {result.message}" if result.message else ""))
+        if result.warning:
+            lines.append(f"! {result.action.address}: {result.warning}")
+    return lines
 
 
 def print_report(report: ApplyReport) -> None:
-    for result in report.results:
-        if result.outcome in (Outcome.APPLIED, Outcome.ADOPTED) and not result.message:
-            continue
-        if result.outcome is Outcome.APPLIED:
-            continue
-        line = f"{_MARKS[result.outcome]} {result.action.address}: {result.outcome}"
-        click.echo(line + (f": {result.message}" if result.message else ""))
+    for line in report_lines(report):
+        click.echo(line)
     counts = ", ".join(
         f"{report.count(outcome)} {outcome}" for outcome in Outcome if report.count(outcome)
     )

@@ -18,15 +18,22 @@ import click
 
 from reconciler.cli.apply_output import AuditedProgress, print_report, progress_for_terminal
 from reconciler.cli.main import GlobalOptions
-from reconciler.cli.options import CommandRun, command_run, ledger_option, open_ledger, trace_option
+from reconciler.cli.options import (
+    CommandRun,
+    command_run,
+    known_secrets,
+    ledger_option,
+    open_ledger,
+    trace_option,
+)
 from reconciler.cli.plan_output import print_plan, print_problems
 from reconciler.cli.targets import parse_now, target_options, target_options_from
 from reconciler.drivers.config import Target, resolve_target
 from reconciler.drivers.connect import open_driver
 from reconciler.engine import apply_run
 from reconciler.engine.planning import PlanRun, plan_run
-from reconciler.engine.saved import SavedPlan, read_saved_plan, replan_saved
-from reconciler.errors import InfeasibleError, ManifestError, RefusedError
+from reconciler.engine.saved import SavedPlanFile, read_saved_plan, replan_saved
+from reconciler.errors import InfeasibleError, RefusedError
 from reconciler.telemetry import record_apply_duration
 
 
@@ -42,13 +49,17 @@ def confirm(count: int, target: Target, *, auto_approve: bool) -> bool:
 
 
 async def _plan(
-    paths: tuple[str, ...], saved: SavedPlan | None, driver: Any, now: datetime | None, mass: bool
+    paths: tuple[str, ...],
+    saved: SavedPlanFile | None,
+    driver: Any,
+    now: datetime | None,
+    mass: bool,
 ) -> PlanRun:
     try:
         if saved is not None:
-            return await replan_saved(saved, driver, now=now)
+            return await replan_saved(saved, driver, now=now, allow_mass_cancel=mass)
         return await plan_run(paths, driver, now=now, allow_mass_cancel=mass)
-    except (ManifestError, InfeasibleError) as error:
+    except InfeasibleError as error:  # ManifestError's message lists its problems itself
         print_problems(error.problems)
         raise
 
@@ -57,7 +68,7 @@ async def _apply(
     obj: GlobalOptions,
     target: Target,
     paths: tuple[str, ...],
-    saved: SavedPlan | None,
+    saved: SavedPlanFile | None,
     run: CommandRun,
     *,
     now: datetime | None,
@@ -71,6 +82,10 @@ async def _apply(
         planned = await _plan(paths, saved, driver, now, allow_mass_cancel)
         print_problems(planned.loaded.problems)
         print_plan(planned.plan, output="text", color=obj.color)
+        summary = planned.plan.summary()
+        run.ledger.record(
+            action="plan", resource=",".join(paths), outcome="planned", details=summary
+        )
         actions = planned.plan.actions
         if not actions:
             click.echo("No changes. The platform already matches the manifests.")
@@ -78,7 +93,7 @@ async def _apply(
         if not confirm(len(actions), target, auto_approve=auto_approve):
             click.echo("Apply cancelled; nothing was changed.")
             return 1
-        sink = AuditedProgress(run.ledger, progress_for_terminal())
+        sink = AuditedProgress(run.ledger, progress_for_terminal(color=obj.color))
         report = await apply_run(actions, driver, parallelism=parallelism, progress=sink)
     print_report(report)
     record_apply_duration(report.elapsed, "ok" if report.ok else "failed")
@@ -103,6 +118,8 @@ async def _apply(
 @click.pass_obj
 def command(
     obj: GlobalOptions,
+    /,
+    *,
     paths: tuple[str, ...],
     auto_approve: bool,
     parallelism: int,
@@ -117,7 +134,13 @@ def command(
     target = resolve_target(target_options_from(kwargs))
     saved = read_saved_plan(paths)
     manifest_paths = saved.paths if saved is not None else paths
-    ledger = open_ledger(ledger_path, no_ledger, manifest_paths=manifest_paths, target=target.name)
+    ledger = open_ledger(
+        ledger_path,
+        no_ledger,
+        manifest_paths=manifest_paths,
+        target=target.name,
+        secrets=known_secrets(target.credentials),
+    )
     with command_run("apply", trace=trace, ledger=ledger) as run:
         return asyncio.run(
             _apply(

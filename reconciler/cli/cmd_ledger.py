@@ -47,7 +47,7 @@ def command() -> None:
 )
 @_output_option
 def verify(path: Path | None, expect_hash: str | None, output: str) -> int:
-    """Check the hash chain: exit 0 if intact, 1 with the first bad line if not."""
+    """Check the hash chain; exit 1 naming the first bad line."""
     ledger = resolve_ledger_path(path)
     result = verify_file(ledger, expect_hash=expect_hash)
     if output == "json":

@@ -14,7 +14,13 @@ from typing import Any
 import click
 
 from reconciler.cli.main import GlobalOptions
-from reconciler.cli.options import command_run, ledger_option, open_ledger, trace_option
+from reconciler.cli.options import (
+    command_run,
+    known_secrets,
+    ledger_option,
+    open_ledger,
+    trace_option,
+)
 from reconciler.cli.plan_output import print_plan, print_problems
 from reconciler.cli.targets import parse_now, target_options, target_options_from
 from reconciler.client.observer import Observer
@@ -22,7 +28,7 @@ from reconciler.drivers.config import Target, resolve_target
 from reconciler.drivers.connect import open_driver
 from reconciler.engine.planning import PlanRun, plan_run
 from reconciler.engine.saved import save_plan
-from reconciler.errors import InfeasibleError, ManifestError
+from reconciler.errors import InfeasibleError
 
 EXIT_CHANGES = 2
 
@@ -61,6 +67,8 @@ async def make_plan_run(
 @click.pass_obj
 def command(
     obj: GlobalOptions,
+    /,
+    *,
     paths: tuple[str, ...],
     out: str | None,
     output: str,
@@ -74,7 +82,13 @@ def command(
 ) -> int:
     """Show what `gcbctl apply` would change on the target platform."""
     target = resolve_target(target_options_from(kwargs))
-    ledger = open_ledger(ledger_path, no_ledger, manifest_paths=paths, target=target.name)
+    ledger = open_ledger(
+        ledger_path,
+        no_ledger,
+        manifest_paths=paths,
+        target=target.name,
+        secrets=known_secrets(target.credentials),
+    )
     with command_run("plan", trace=trace, ledger=ledger) as run:
         try:
             result = asyncio.run(
@@ -87,7 +101,7 @@ def command(
                     traceparent=run.api.traceparent,
                 )
             )
-        except (ManifestError, InfeasibleError) as error:
+        except InfeasibleError as error:  # ManifestError's message lists its problems itself
             print_problems(error.problems)
             raise
         print_problems(result.loaded.problems)
@@ -99,4 +113,3 @@ def command(
         ledger.record(action="plan", resource=",".join(paths), outcome="planned", details=summary)
     changed = bool(result.plan.actions)
     return EXIT_CHANGES if (detailed_exitcode and changed) else 0
-

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import click
 
 from reconciler.cli.main import GlobalOptions
+from reconciler.cli.options import command_run, trace_option
 from reconciler.core.problems import Problem
 from reconciler.core.validate import validate
 from reconciler.core.validate_report import (
@@ -81,10 +82,18 @@ def run(options: ValidateOptions, *, color: bool) -> int:
     show_default=True,
     help="text lines, a JSON document, or GitHub workflow annotations.",
 )
+@trace_option
 @click.pass_obj
 def command(
-    obj: GlobalOptions, paths: tuple[str, ...], now: str | None, strict: bool, output: str
+    obj: GlobalOptions,
+    *,
+    paths: tuple[str, ...],
+    now: str | None,
+    strict: bool,
+    output: str,
+    trace: str | None,
 ) -> int:
     """Check manifests offline: schema, meaning and capacity; every problem at once."""
     options = ValidateOptions(paths, _parse_now(now), strict, output)
-    return run(options, color=obj.color if obj else False)
+    with command_run("validate", trace=trace):
+        return run(options, color=obj.color if obj else False)

@@ -11,6 +11,7 @@ from typing import NoReturn
 import click
 
 from reconciler import __version__
+from reconciler.core.redact import redact_text
 from reconciler.errors import GcbctlError
 
 EXIT_INTERRUPTED = 130
@@ -51,17 +52,24 @@ def cli(ctx: click.Context, verbose: int, quiet: int, color: str) -> None:
 
 def _register() -> None:
     # Imported here so that each command module can import `cli` helpers without a cycle.
-    from reconciler.cli import cmd_ledger, cmd_sandbox, cmd_schema, cmd_validate
+    from reconciler.cli import (  # noqa: PLC0415 (see the comment above)
+        cmd_apply,
+        cmd_ledger,
+        cmd_plan,
+        cmd_sandbox,
+        cmd_schema,
+        cmd_validate,
+    )
 
-    for module in (cmd_validate, cmd_schema, cmd_ledger, cmd_sandbox):
+    for module in (cmd_validate, cmd_schema, cmd_ledger, cmd_sandbox, cmd_plan, cmd_apply):
         cli.add_command(module.command)
 
 
 def report_error(error: GcbctlError, *, verbosity: int) -> None:
-    """Print `Error:` and `Hint:` lines; a traceback only when asked for with -v."""
-    click.echo(f"Error: {error.message}", err=True)
+    """Print `Error:` and `Hint:` lines (redacted); a traceback only when asked for with -v."""
+    click.echo(f"Error: {redact_text(error.message)}", err=True)
     if error.hint:
-        click.echo(f"Hint: {error.hint}", err=True)
+        click.echo(f"Hint: {redact_text(error.hint)}", err=True)
     if verbosity >= 1:
         traceback.print_exception(error, file=sys.stderr)
 

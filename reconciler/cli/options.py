@@ -67,7 +67,15 @@ def open_ledger(
         return NullLedger()
     default = default_ledger_path(manifest_paths, cwd=Path.cwd())
     path = ledger_path or default
-    return Ledger(path, target=target, secrets=secrets, manifest_dir=default.parent.parent)
+    ledger = Ledger(
+        path, target=target, secrets=secrets, manifest_dir=default.parent.parent, background=True
+    )
+    try:
+        ledger.check()
+    except LedgerError:
+        ledger.close()
+        raise
+    return ledger
 
 
 def known_secrets(*credentials: object) -> list[str]:
@@ -117,7 +125,11 @@ def command_run(
             finally:
                 api.close()
     finally:
-        setup.shutdown()
+        try:
+            if isinstance(sink, Ledger | NullLedger):
+                sink.close()
+        finally:
+            setup.shutdown()
 
 
 def _audit_failure(ledger: LedgerSink, command: str, exc: BaseException) -> None:

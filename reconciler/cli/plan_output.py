@@ -33,7 +33,8 @@ def problem_line(problem: Problem) -> str:
     where = problem.origin.file or "-"
     if problem.line:
         where += f":{problem.line}:{problem.column}"
-    text = f"{where}: {problem.severity}: {problem.message} [{problem.code}] ({problem.origin.pointer})"
+    text = f"{where}: {problem.severity}: {problem.message} [{problem.code}]"
+    text += f" ({problem.origin.pointer})"
     return text + (f"\n  hint: {problem.hint}" if problem.hint else "")
 
 

@@ -83,7 +83,7 @@ class ApiClient:
             base_url=base_url.rstrip("/"),
             transport=transport,
             timeout=timeout,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=20),
             headers={"Accept": "application/json", "User-Agent": "gcbctl"},
         )
         self._credentials = credentials

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from reconciler.core.model import OperatingWindow
+from reconciler.core.model import OperatingWindow, Weekday
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -76,6 +76,18 @@ def to_utc(value: datetime, tz: ZoneInfo) -> datetime:
     return value.astimezone(UTC)
 
 
+@lru_cache(maxsize=256)
+def hours_by_weekday(
+    hours: tuple[OperatingWindow, ...],
+) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Open (minute, minute) intervals per weekday index; `closure` runs once per slot checked."""
+    table: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for window in hours:
+        for day in window.days:
+            table[list(Weekday).index(day)].append((window.open_minute, window.close_minute))
+    return tuple(tuple(intervals) for intervals in table)
+
+
 @dataclass(frozen=True, slots=True)
 class Calendar:
     """The effective slot calendar of one queue (desired settings over live ones)."""
@@ -105,18 +117,15 @@ class Calendar:
 
     def closure(self, start: datetime) -> SlotClosure | None:
         """Why the slot starting at `start` is unusable, or None when it is open."""
-        minute = self.minute_of_day(start)
-        if minute is None or minute % self.slot_minutes:
-            return SlotClosure.OFF_GRID
         local = self.local(start)
+        minute = local.hour * 60 + local.minute
+        if local.second or local.microsecond or minute % self.slot_minutes:
+            return SlotClosure.OFF_GRID
         if local.date() in self.holidays:
             return SlotClosure.HOLIDAY
         end_minute = minute + self.slot_minutes
-        weekday = local.weekday()
-        for window in self.operating_hours:
-            if any(day.number == weekday for day in window.days) and (
-                window.open_minute <= minute and end_minute <= window.close_minute
-            ):
+        for open_minute, close_minute in hours_by_weekday(self.operating_hours)[local.weekday()]:
+            if open_minute <= minute and end_minute <= close_minute:
                 return None
         return SlotClosure.CLOSED
 

@@ -16,7 +16,6 @@ from reconciler.core.model import (
     QueueCapacity,
     Reservation,
     ReservationBatch,
-    TimeWindow,
 )
 from reconciler.core.problems import Problem, Severity
 from reconciler.core.schedule import Calendar, zone
@@ -27,10 +26,13 @@ from reconciler.core.validate_windows import WindowFacts, window_facts
 
 @dataclass(slots=True)
 class Demand:
-    """The reservations of one queue that still need a slot, with the slots each could take."""
+    """The reservations of one queue that still need a slot, with the slots each could take.
+
+    Slots are epoch minutes of open grid slots that start at or after `now`.
+    """
 
     queue: QueueCapacity
-    wants: list[tuple[Reservation, tuple[datetime, ...]]] = field(default_factory=list)
+    wants: list[tuple[Reservation, tuple[int, ...]]] = field(default_factory=list)
 
 
 def calendar_of(queue: QueueCapacity) -> Calendar | None:
@@ -51,7 +53,7 @@ class BatchChecker:
         self._queues = {queue.name: queue for queue in queues}
         self._now = now
         self._calendars: dict[str, Calendar | None] = {}
-        self._facts: dict[tuple[str, object], WindowFacts] = {}
+        self._facts: dict[str, dict[tuple[object, ...], WindowFacts]] = {}
         self.demand: dict[str, Demand] = {}
 
     def check(self, batch: ReservationBatch) -> list[Problem]:
@@ -97,26 +99,23 @@ class BatchChecker:
         problems.extend(_channels(reservation))
         if calendar is None:
             return problems
-        slots: list[datetime] = []
+        slots: list[int] = []
         ended = True
+        facts_of = self._facts.setdefault(queue.name, {})
         for window in reservation.time_slots:
-            facts = self._window(queue.name, calendar, window)
-            problems.extend(issue.problem(window.origin) for issue in facts.issues)
+            key = (window.start, window.end, window.start.tzinfo, window.end.tzinfo)
+            facts = facts_of.get(key)
+            if facts is None:
+                facts = facts_of[key] = window_facts(calendar, window, self._now)
+            if facts.issues:
+                problems.extend(issue.problem(window.origin) for issue in facts.issues)
             slots.extend(facts.slots)
-            ended = ended and facts.end is not None and facts.end <= self._now
+            ended = ended and facts.ended
         if ended and reservation.time_slots:
             problems.append(_past(reservation))
         elif not any(problem.is_error for problem in problems):
-            demand.wants.append((reservation, tuple(sorted(set(slots)))))
+            demand.wants.append((reservation, tuple(slots)))
         return problems
-
-    def _window(self, queue: str, calendar: Calendar, window: TimeWindow) -> WindowFacts:
-        key = (queue, (window.start, window.start.utcoffset(), window.end, window.end.utcoffset()))
-        facts = self._facts.get(key)
-        if facts is None:
-            facts = window_facts(calendar, window, self._now)
-            self._facts[key] = facts
-        return facts
 
 
 def _channels(reservation: Reservation) -> list[Problem]:

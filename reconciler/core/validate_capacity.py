@@ -10,14 +10,14 @@ rare interleavings; that is reported there, with the slots that were full.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 
 from reconciler.core.model import UNSET, Reservation
 from reconciler.core.problems import Problem
 from reconciler.core.validate_batches import Demand, calendar_of
+from reconciler.core.validate_windows import from_epoch_minute
 
 
-def _find(parent: dict[datetime, datetime], slot: datetime) -> datetime:
+def _find(parent: dict[int, int], slot: int) -> int:
     root = slot
     while parent[root] != root:
         root = parent[root]
@@ -27,17 +27,15 @@ def _find(parent: dict[datetime, datetime], slot: datetime) -> datetime:
 
 
 def _groups(
-    wants: list[tuple[Reservation, tuple[datetime, ...]]],
-) -> dict[datetime, tuple[set[datetime], list[Reservation]]]:
-    parent: dict[datetime, datetime] = {}
+    wants: list[tuple[Reservation, tuple[int, ...]]],
+) -> dict[int, tuple[set[int], list[Reservation]]]:
+    parent: dict[int, int] = {}
     for _, slots in wants:
         for slot in slots:
             parent.setdefault(slot, slot)
         for slot in slots[1:]:
             parent[_find(parent, slot)] = _find(parent, slots[0])
-    groups: dict[datetime, tuple[set[datetime], list[Reservation]]] = defaultdict(
-        lambda: (set(), [])
-    )
+    groups: dict[int, tuple[set[int], list[Reservation]]] = defaultdict(lambda: (set(), []))
     for reservation, slots in wants:
         if slots:
             slot_set, members = groups[_find(parent, slots[0])]
@@ -57,7 +55,8 @@ def check_capacity(demand: Demand) -> list[Problem]:
         capacity = len(slots) * limit
         if len(members) <= capacity:
             continue
-        first, last = calendar.local(min(slots)), calendar.local(max(slots))
+        first = calendar.local(from_epoch_minute(min(slots)))
+        last = calendar.local(from_epoch_minute(max(slots)))
         problems.append(
             Problem(
                 "capacity.exceeded",

@@ -29,6 +29,20 @@ def _country_code(digits: str) -> int | None:
     return None
 
 
+def _valid(number: str, code: int, national: str) -> bool:
+    if national and not national.startswith("0"):
+        parsed = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+        # The main region is tried first by phonenumbers too; valid there means valid.
+        main_region = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code][0]
+        if phonenumbers.is_valid_number_for_region(parsed, main_region):
+            return True
+        return bool(phonenumbers.is_valid_number(parsed))
+    try:  # leading zeros (Italy) need the full parser
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(number, None)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 @lru_cache(maxsize=65536)
 def number_problem(number: str) -> tuple[str, str, str] | None:
     """(code, message, hint) when `number` is not a valid E.164 number, else None."""
@@ -43,11 +57,7 @@ def number_problem(number: str) -> tuple[str, str, str] | None:
     if code is None:
         return ("phone.invalid", f"{mask_number(number)} has no known country code", "")
     national = digits[len(str(code)) :]
-    if national.startswith("0") or not national:
-        parsed = phonenumbers.parse(number, None)
-    else:
-        parsed = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
-    if phonenumbers.is_valid_number(parsed):
+    if _valid(number, code, national):
         return None
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
     where = regions[0] if len(regions) == 1 else f"country code +{code}"

@@ -10,95 +10,36 @@ facts about a window are computed once per queue and reused with each reservatio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
-from reconciler.core.model import Origin, TimeWindow
-from reconciler.core.problems import Problem, Severity
-from reconciler.core.schedule import (
-    Calendar,
-    LocalTimeProblem,
-    SlotClosure,
-    format_hhmm,
-    local_problem,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """A problem about a window, before it is tied to one reservation's origin."""
-
-    at: str  # "start", "end" or "" (the window itself)
-    code: str
-    message: str
-    hint: str | None = None
-    severity: Severity = Severity.ERROR
-
-    def problem(self, origin: Origin) -> Problem:
-        where = origin.child(self.at) if self.at else origin
-        return Problem(self.code, self.message, where, hint=self.hint, severity=self.severity)
+from reconciler.core.model import TimeWindow
+from reconciler.core.schedule import Calendar, SlotClosure, format_hhmm, hours_by_weekday
+from reconciler.core.validate_bounds import Bound, resolve
+from reconciler.core.validate_issue import Issue
 
 
 @dataclass(frozen=True, slots=True)
 class WindowFacts:
-    """What one window means on a calendar: its issues, its open slots and when it ends."""
+    """What one window means on a calendar: its issues, its open future slots, whether it ended.
+
+    Slots are minutes since the Unix epoch (cheap to hash and compare in the capacity check).
+    """
 
     issues: tuple[Issue, ...]
-    slots: tuple[datetime, ...]
-    end: datetime | None
+    slots: tuple[int, ...]
+    ended: bool
 
 
-def _offset_text(offset: timedelta | None) -> str:
-    minutes = int((offset or timedelta(0)).total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+def epoch_minute(instant: datetime) -> int:
+    return int(instant.timestamp()) // 60
 
 
-def _bound(value: datetime, tz: ZoneInfo, at: str, issues: list[Issue]) -> datetime | None:
-    if value.tzinfo is not None:
-        instant = value.astimezone(UTC)
-        actual = instant.astimezone(tz).utcoffset()
-        if actual != value.utcoffset():
-            issues.append(
-                Issue(
-                    at,
-                    "timeslot.offset-mismatch",
-                    f"offset {_offset_text(value.utcoffset())} is not the queue's offset "
-                    f"({_offset_text(actual)} in {tz.key}) at that time",
-                    "check the offset; the instant it names is what gcbctl books",
-                    Severity.WARNING,
-                )
-            )
-        return instant
-    problem = local_problem(value, tz)
-    if problem is LocalTimeProblem.GAP:
-        issues.append(
-            Issue(
-                at,
-                "timeslot.dst-gap",
-                f"{value:%Y-%m-%d %H:%M} does not exist in {tz.key} (clocks skip it for DST)",
-                "move the window out of the DST change",
-            )
-        )
-        return None
-    if problem is LocalTimeProblem.FOLD:
-        first = _offset_text(value.replace(tzinfo=tz, fold=0).utcoffset())
-        second = _offset_text(value.replace(tzinfo=tz, fold=1).utcoffset())
-        issues.append(
-            Issue(
-                at,
-                "timeslot.dst-fold",
-                f"{value:%Y-%m-%d %H:%M} happens twice in {tz.key} (DST ends)",
-                f"add an explicit offset: {value:%Y-%m-%dT%H:%M}{first} or ...{second}",
-            )
-        )
-        return None
-    return value.replace(tzinfo=tz).astimezone(UTC)
+def from_epoch_minute(minute: int) -> datetime:
+    return datetime.fromtimestamp(minute * 60, UTC)
 
 
-def _grid_hint(calendar: Calendar, instant: datetime) -> str:
-    local = calendar.local(instant)
-    minute = local.hour * 60 + local.minute
+def _grid_hint(calendar: Calendar, wall: datetime) -> str:
+    minute = wall.hour * 60 + wall.minute
     below = minute - minute % calendar.slot_minutes
     above = min(below + calendar.slot_minutes, 24 * 60)
     return (
@@ -107,44 +48,81 @@ def _grid_hint(calendar: Calendar, instant: datetime) -> str:
     )
 
 
+def _on_grid(wall: datetime, slot_minutes: int) -> bool:
+    return not (wall.second or wall.microsecond or (wall.hour * 60 + wall.minute) % slot_minutes)
+
+
 def window_facts(calendar: Calendar, window: TimeWindow, now: datetime) -> WindowFacts:
     """Every issue of `window` and its open grid slots that start at or after `now`."""
     issues: list[Issue] = []
-    start = _bound(window.start, calendar.tz, "start", issues)
-    end = _bound(window.end, calendar.tz, "end", issues)
+    start = resolve(window.start, calendar.tz, "start", issues)
+    end = resolve(window.end, calendar.tz, "end", issues)
     if start is None or end is None:
-        return WindowFacts(tuple(issues), (), end)
-    if end <= start:
+        return WindowFacts(tuple(issues), (), ended=end is not None and end.instant <= now)
+    ended = end.instant <= now
+    if end.instant <= start.instant:
         issues.append(Issue("end", "timeslot.end-before-start", "the window ends before it starts"))
-        return WindowFacts(tuple(issues), (), end)
-    for at, instant in (("start", start), ("end", end)):
-        if not calendar.on_grid(instant):
+        return WindowFacts(tuple(issues), (), ended)
+    off_grid = False
+    for at, bound in (("start", start), ("end", end)):
+        if not _on_grid(bound.wall, calendar.slot_minutes):
+            off_grid = True
             issues.append(
                 Issue(
                     at,
                     "timeslot.off-grid",
-                    f"{at} {calendar.local(instant):%H:%M} is not on the queue's slot grid",
-                    _grid_hint(calendar, instant),
+                    f"{at} {bound.wall:%H:%M} is not on the queue's slot grid",
+                    _grid_hint(calendar, bound.wall),
                 )
             )
-    if any(issue.code == "timeslot.off-grid" for issue in issues):
-        return WindowFacts(tuple(issues), (), end)
+    if off_grid:
+        return WindowFacts(tuple(issues), (), ended)
     slots = _open_slots(calendar, start, end, now, issues)
-    return WindowFacts(tuple(issues), slots, end)
+    return WindowFacts(tuple(issues), slots, ended)
 
 
 def _open_slots(
+    calendar: Calendar, start: Bound, end: Bound, now: datetime, issues: list[Issue]
+) -> tuple[int, ...]:
+    """Epoch minutes of the window's open slots from `now` on; closed slots become issues.
+
+    Most windows lie within one local day without a DST change; their slots are plain
+    wall-clock steps, computed without a timezone conversion per slot.
+    """
+    step = calendar.slot
+    if start.offset != end.offset or start.wall.date() != (end.wall - step).date():
+        return _open_slots_any(calendar, start.instant, end.instant, now, issues)
+    if start.wall.date() in calendar.holidays:
+        issues.append(_closure_issue(calendar, start.instant, SlotClosure.HOLIDAY))
+        return ()
+    minutes = calendar.slot_minutes
+    first = start.wall.hour * 60 + start.wall.minute
+    intervals = hours_by_weekday(calendar.operating_hours)[start.wall.weekday()]
+    base, now_minute = epoch_minute(start.instant), epoch_minute(now)
+    slots: list[int] = []
+    for index in range((end.instant - start.instant) // step):
+        minute = first + index * minutes
+        if not any(low <= minute and minute + minutes <= high for low, high in intervals):
+            issues.append(
+                _closure_issue(calendar, start.instant + index * step, SlotClosure.CLOSED)
+            )
+            return tuple(slots)
+        if base + index * minutes >= now_minute:
+            slots.append(base + index * minutes)
+    return tuple(slots)
+
+
+def _open_slots_any(
     calendar: Calendar, start: datetime, end: datetime, now: datetime, issues: list[Issue]
-) -> tuple[datetime, ...]:
-    slots: list[datetime] = []
+) -> tuple[int, ...]:
+    slots: list[int] = []
     reported: set[SlotClosure] = set()
     for slot in calendar.grid_points(start, end):
         closure = calendar.closure(slot)
         if closure is None:
             if slot >= now:
-                slots.append(slot)
-            continue
-        if closure not in reported:
+                slots.append(epoch_minute(slot))
+        elif closure not in reported:
             reported.add(closure)
             issues.append(_closure_issue(calendar, slot, closure))
     return tuple(slots)

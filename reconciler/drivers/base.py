@@ -38,7 +38,11 @@ class Outcome(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    """The outcome of one action; `message` is already redacted and safe to print or record."""
+    """The outcome of one action; texts are already redacted and safe to print or record.
+
+    `warning` is something the user should see even though the action succeeded (a secret that
+    could not be sent, slots left over capacity by a lowered limit).
+    """
 
     action: Action
     outcome: Outcome
@@ -47,6 +51,7 @@ class ActionResult:
     message: str = ""
     error: GcbctlError | None = None
     elapsed: float = 0.0
+    warning: str = ""
 
 
 class Driver(Protocol):

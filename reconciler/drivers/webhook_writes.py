@@ -3,10 +3,14 @@
 The same rules as `callback_writes`: `If-Match` on every write, retries made harmless by re-reading
 on `version.conflict`, a repeated create adopting the webhook its first try made (only when that
 webhook carries gcbctl's managed-by label). The webhook secret is read from its reference at
-request time, sent, and dropped; it is compared with live state only through its SHA-256.
+request time, sent, and dropped; it is compared with live state only through its SHA-256. A
+secret that cannot be read is not sent (the plan already warned about it): the platform keeps
+the secret it has, the result says so, and the next plan shows the difference once it can.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from reconciler.client import ApiClient
 from reconciler.core.actions import Action, ActionType, DesiredQueueSettings, DesiredWebhook
@@ -15,10 +19,20 @@ from reconciler.core.model import LABEL_MANAGED_BY, MANAGER
 from reconciler.drivers import callback_wire as wire
 from reconciler.drivers.base import ActionResult, Outcome
 from reconciler.drivers.callback_writes import desired_of, is_conflict, labels_hold, result_of
-from reconciler.drivers.secrets import require_secret, secret_digest
+from reconciler.drivers.secrets import read_secret, secret_digest
 from reconciler.errors import ApiError, UsageError
 
 WEBHOOKS = "/api/v2/webhooks"
+
+
+def _secret(want: DesiredWebhook) -> str | None:
+    return read_secret(want.secret) if want.secret else None
+
+
+def _warned(result: ActionResult, want: DesiredWebhook, secret: str | None) -> ActionResult:
+    if want.secret is None or secret is not None:
+        return result
+    return replace(result, warning=f"secret {want.secret} was not available and was not sent")
 
 
 def webhook_matches(live: LiveWebhook, want: DesiredWebhook, secret: str | None) -> bool:
@@ -54,7 +68,7 @@ class WebhookWrites:
 
     async def _create(self, action: Action) -> ActionResult:
         want = desired_of(action, DesiredWebhook)
-        secret = require_secret(want.secret) if want.secret else None
+        secret = _secret(want)
         try:
             answer = await self._client.request(
                 "POST", WEBHOOKS, json=wire.webhook_body(want, secret), retry_safe=True
@@ -65,11 +79,11 @@ class WebhookWrites:
                 raise
             result = await self._put(action, existing.id, existing.version)
             return ActionResult(action, Outcome.ADOPTED, result.live_id, result.version)
-        return result_of(action, Outcome.APPLIED, answer.body, "created")
+        return _warned(result_of(action, Outcome.APPLIED, answer.body, "created"), want, secret)
 
     async def _put(self, action: Action, live_id: str, version: int | None) -> ActionResult:
         want = desired_of(action, DesiredWebhook)
-        secret = require_secret(want.secret) if want.secret else None
+        secret = _secret(want)
         try:
             answer = await self._client.request(
                 "PUT",
@@ -84,7 +98,7 @@ class WebhookWrites:
             if not webhook_matches(wire.webhook_from_wire(raw), want, secret):
                 raise
             return result_of(action, Outcome.UNCHANGED, raw, "already done")
-        return result_of(action, Outcome.APPLIED, answer.body)
+        return _warned(result_of(action, Outcome.APPLIED, answer.body), want, secret)
 
     async def _delete(self, action: Action) -> ActionResult:
         live_id = action.live_id or ""
@@ -119,5 +133,7 @@ async def update_queue(client: ApiClient, action: Action) -> ActionResult:
             raise
         return result_of(action, Outcome.UNCHANGED, raw, "already done")
     over = (answer.body or {}).get("over_capacity_slots") or []
-    note = f"{len(over)} slot(s) now hold more than the new limit" if over else ""
-    return result_of(action, Outcome.APPLIED, answer.body, note)
+    result = result_of(action, Outcome.APPLIED, answer.body)
+    if not over:
+        return result
+    return replace(result, warning=f"{len(over)} slot(s) now hold more than the new limit")

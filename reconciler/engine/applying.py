@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Protocol
 
 from reconciler.core.actions import Action, DesiredCallback, DesiredQueueSettings, ResourceType
 from reconciler.drivers.base import ActionResult, Driver, Outcome
 from reconciler.errors import GcbctlError
+from reconciler.telemetry import mark_failed, step
 
 DEFAULT_PARALLELISM = 10
 
@@ -75,6 +76,22 @@ def _queue_of(action: Action) -> str | None:
 
 
 async def _run_one(driver: Driver, action: Action) -> ActionResult:
+    """One action inside its own span, so its API calls nest under it (DESIGN.md §8)."""
+    attributes: dict[str, str | bool] = {
+        "gcbctl.action": str(action.type),
+        "gcbctl.resource": action.address,
+        "gcbctl.queue": _queue_of(action) or "",
+        "gcbctl.drift": action.drift,
+    }
+    with step(f"{action.type} {action.resource}", attributes) as span:
+        result = await _execute(driver, action)
+        span.set_attribute("gcbctl.outcome", str(result.outcome))
+        if result.error is not None:
+            mark_failed(span, result.error)
+        return result
+
+
+async def _execute(driver: Driver, action: Action) -> ActionResult:
     started = time.monotonic()
     try:
         result = await driver.execute(action)
@@ -88,15 +105,7 @@ async def _run_one(driver: Driver, action: Action) -> ActionResult:
             error,
             time.monotonic() - started,
         )
-    return ActionResult(
-        action,
-        result.outcome,
-        result.live_id,
-        result.version,
-        result.message,
-        None,
-        time.monotonic() - started,
-    )
+    return replace(result, action=action, elapsed=time.monotonic() - started)
 
 
 def _skipped(action: Action, queue_id: str) -> ActionResult:

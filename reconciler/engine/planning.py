@@ -21,6 +21,7 @@ from reconciler.drivers.base import Driver
 from reconciler.drivers.secrets import secret_digests
 from reconciler.errors import InfeasibleError, RefusedError
 from reconciler.manifests import LoadResult, load_and_validate
+from reconciler.telemetry import step
 
 GUARD_CODE_PREFIX = "guard.mass-cancel"
 
@@ -75,15 +76,18 @@ async def plan_run(
 ) -> PlanRun:
     """Load, validate, read live state and plan; raises on invalid manifests or infeasible plans."""
     moment = now if now is not None else await driver.now()
-    loaded = load_and_validate(list(paths), now=moment)
-    live = await driver.read(queue_refs=queue_refs(loaded.manifests))
-    plan = make_plan(
-        loaded.manifests,
-        live,
-        now=moment,
-        secret_digests=secret_digests(secret_refs(loaded.manifests)),
-        allow_mass_cancel=allow_mass_cancel,
-    )
+    with step("load manifests"):
+        loaded = load_and_validate(list(paths), now=moment)
+    with step("read live state"):
+        live = await driver.read(queue_refs=queue_refs(loaded.manifests))
+    with step("make plan"):
+        plan = make_plan(
+            loaded.manifests,
+            live,
+            now=moment,
+            secret_digests=secret_digests(secret_refs(loaded.manifests)),
+            allow_mass_cancel=allow_mass_cancel,
+        )
     problems = tuple(loaded.source.locate(p) for p in plan.problems)
     _raise_for(problems)
     return PlanRun(plan, loaded, live, moment, tuple(paths))

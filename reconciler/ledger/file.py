@@ -14,7 +14,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,6 +28,13 @@ _TAIL_CHUNK: Final = 8192
 
 def append(path: Path, entry: Entry, *, time_text: str, actor: Mapping[str, str]) -> dict[str, Any]:
     """Seal `entry` after the current head of the ledger at `path` and write it durably."""
+    return append_many(path, [(entry, time_text)], actor=actor)[0]
+
+
+def append_many(
+    path: Path, entries: Sequence[tuple[Entry, str]], *, actor: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Seal and write `(entry, time)` pairs in order under one lock, then fsync once."""
     created = not path.exists()
     if created:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,8 +45,11 @@ def append(path: Path, entry: Entry, *, time_text: str, actor: Mapping[str, str]
     try:
         _lock(fd, path)
         head = read_head(fd, path)
-        record = seal(entry, head=head, time=time_text, actor=actor)
-        _write_all(fd, to_line(record))
+        sealed = []
+        for entry, time_text in entries:
+            sealed.append(seal(entry, head=head, time=time_text, actor=actor))
+            head = head_of(sealed[-1])
+        _write_all(fd, b"".join(to_line(record) for record in sealed))
         os.fsync(fd)
     except OSError as exc:
         raise _write_error(path, exc) from exc
@@ -47,7 +57,21 @@ def append(path: Path, entry: Entry, *, time_text: str, actor: Mapping[str, str]
         os.close(fd)  # closing the descriptor also releases the lock
     if created:
         _sync_dir(path.parent)
-    return record
+    return sealed
+
+
+def check_appendable(path: Path) -> ChainHead:
+    """The current head, or LedgerError now if the file could not be appended to (torn, bad)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return ChainHead()
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    try:
+        return read_head(fd, path)
+    finally:
+        os.close(fd)
 
 
 def read_head(fd: int, path: Path) -> ChainHead:

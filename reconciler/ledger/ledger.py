@@ -24,6 +24,7 @@ from reconciler.core.ledger_records import Entry
 from reconciler.core.redact import redact_mapping, redact_text
 from reconciler.ledger import file
 from reconciler.ledger.actor import collect_actor
+from reconciler.ledger.writer import BackgroundWriter
 
 DEFAULT_DIR: Final = ".gcbctl"
 DEFAULT_NAME: Final = "ledger.jsonl"
@@ -54,7 +55,9 @@ class Ledger:
     """An append-only, hash-chained JSON Lines ledger at `path`.
 
     `secrets` are values to blank wherever they appear; `target` is the default target name
-    (e.g. the platform host) for records that do not name one.
+    (e.g. the platform host) for records that do not name one. With `background=True` records are
+    written by a thread (`reconciler.ledger.writer`) and `record` returns None at once; call
+    `close()` (or `flush()`) before relying on the file.
     """
 
     def __init__(
@@ -66,18 +69,20 @@ class Ledger:
         manifest_dir: Path | None = None,
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
+        background: bool = False,
     ) -> None:
         self.path = path
         self.target = target
-        self._secrets = tuple(s for s in secrets if s)
+        self._secrets = frozenset(s for s in secrets if s)
         self._clock = clock or _utc_now
         self._lock = threading.Lock()
         env = os.environ if environ is None else environ
         self._actor = redact_mapping(collect_actor(manifest_dir, env), self._secrets)
+        self._writer = BackgroundWriter(path, self._actor) if background else None
 
     def add_secrets(self, secrets: Iterable[str]) -> None:
         """Blank these values too from now on (secrets resolved after the ledger was opened)."""
-        self._secrets = (*self._secrets, *(s for s in secrets if s))
+        self._secrets = self._secrets | {s for s in secrets if s}
 
     def record(
         self,
@@ -92,8 +97,8 @@ class Ledger:
         correlation_id: str | None = None,
         trace_id: str | None = None,
         details: Mapping[str, Any] | None = None,
-    ) -> Mapping[str, Any]:
-        """Append one record and return it as written (redacted, sealed)."""
+    ) -> Mapping[str, Any] | None:
+        """Append one record and return it as written (redacted, sealed); None in background."""
         clean = self._clean
         entry = Entry(
             action=clean(action),
@@ -107,8 +112,26 @@ class Ledger:
             trace_id=trace_id or current_trace_id(),
             details=redact_mapping(dict(details or {}), self._secrets),
         )
+        stamp = _stamp(self._clock())
+        if self._writer is not None:
+            self._writer.submit(entry, stamp)
+            return None
         with self._lock:
-            return file.append(self.path, entry, time_text=_stamp(self._clock()), actor=self._actor)
+            return file.append(self.path, entry, time_text=stamp, actor=self._actor)
+
+    def check(self) -> None:
+        """Raise LedgerError now if the ledger could not be appended to (e.g. a torn last line)."""
+        file.check_appendable(self.path)
+
+    def flush(self) -> None:
+        """Return once every record so far is on disk (raises what the writer met)."""
+        if self._writer is not None:
+            self._writer.flush()
+
+    def close(self) -> None:
+        """Flush and stop the background writer, if any."""
+        if self._writer is not None:
+            self._writer.close()
 
     def _clean(self, text: str) -> str:
         return redact_text(str(text), self._secrets)
@@ -123,6 +146,12 @@ class NullLedger:
         return None
 
     def record(self, **_fields: Any) -> Mapping[str, Any] | None:
+        return None
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
         return None
 
 
@@ -152,5 +181,5 @@ def _utc_now() -> datetime:
 
 def _stamp(moment: datetime) -> str:
     """RFC 3339 in UTC with milliseconds: `2026-12-01T09:30:00.123Z`."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="milliseconds") + "Z"

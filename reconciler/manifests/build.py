@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from reconciler.core.model import (
@@ -111,6 +112,13 @@ def _preferences(*layers: Any) -> ChannelPreferences | _Unset:
             merged.update(layer)
     if not merged:
         return UNSET
+    return _merged_preferences(tuple(sorted(merged.items())))
+
+
+@lru_cache(maxsize=64)
+def _merged_preferences(items: tuple[tuple[str, Any], ...]) -> ChannelPreferences:
+    """Built once per distinct combination: big batches repeat the same few preferences."""
+    merged = dict(items)
     defaults = ChannelPreferences()
     return ChannelPreferences(
         primary=Channel(merged.get("primary", defaults.primary)),

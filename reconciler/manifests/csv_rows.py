@@ -67,20 +67,53 @@ def _cell_starts(line: str) -> list[int]:
     return starts
 
 
-def _row_value(header: list[str], cells: list[str]) -> dict[str, Any]:
-    row = {name: cell for name, cell in zip(header, cells, strict=False) if cell != ""}
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Which cell holds what, worked out once from the header (50,000 rows reuse it)."""
+
+    plain: tuple[tuple[str, int], ...]
+    preferences: tuple[tuple[str, int], ...]
+    windows: tuple[tuple[int | None, int | None], ...]
+
+    @classmethod
+    def of(cls, header: list[str]) -> _Layout:
+        where = {name: index for index, name in enumerate(header)}
+        windows = []
+        for number in range(1, 21):
+            suffix = "" if number == 1 else str(number)
+            pair = (where.get(f"start{suffix}"), where.get(f"end{suffix}"))
+            if pair != (None, None):
+                windows.append(pair)
+        return cls(
+            tuple(
+                (key, where[key])
+                for key in ("callbackId", "callbackNumber", "reason")
+                if key in where
+            ),
+            tuple((key, where[key]) for key in _PREFERENCES if key in where),
+            tuple(windows),
+        )
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _row_value(layout: _Layout, cells: list[str]) -> dict[str, Any]:
     reservation: dict[str, Any] = {
-        key: row[key] for key in ("callbackId", "callbackNumber", "reason") if key in row
+        key: cells[index] for key, index in layout.plain if _cell(cells, index)
     }
-    preferences: dict[str, Any] = {key: row[key] for key in _PREFERENCES if key in row}
+    preferences: dict[str, Any] = {
+        key: cells[index] for key, index in layout.preferences if _cell(cells, index)
+    }
     if "allowSms" in preferences and preferences["allowSms"].lower() in ("true", "false"):
         preferences["allowSms"] = preferences["allowSms"].lower() == "true"
     if preferences:
         reservation["channelPreferences"] = preferences
     windows: list[dict[str, Any]] = []
-    for number in range(1, 21):
-        suffix = "" if number == 1 else str(number)
-        window = {k: row[f"{k}{suffix}"] for k in ("start", "end") if f"{k}{suffix}" in row}
+    for start, end in layout.windows:
+        window = {key: _cell(cells, index) for key, index in (("start", start), ("end", end))}
+        window = {key: value for key, value in window.items() if value}
         if window:
             windows.append(window)
     reservation["timeSlots"] = windows
@@ -121,6 +154,7 @@ def read_rows(text: str, file: str) -> tuple[list[dict[str, Any]], CsvPositions,
         return [], positions, [problem]
     problems = _header_problems(header, origin)
     rows: list[dict[str, Any]] = []
+    layout = _Layout.of(header)
     previous_end = reader.line_num
     for cells in reader:
         start_line, previous_end = previous_end + 1, reader.line_num
@@ -134,5 +168,5 @@ def read_rows(text: str, file: str) -> tuple[list[dict[str, Any]], CsvPositions,
                 )
             )
         positions.row_lines.append(start_line)
-        rows.append(_row_value(header, cells))
+        rows.append(_row_value(layout, cells))
     return rows, positions, problems

@@ -8,7 +8,6 @@ small files and whenever the fast path declines, so YAML errors always carry the
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,25 +44,21 @@ def parse_documents(name: str, data: bytes, text: str) -> tuple[list[Any], list[
     return documents, []
 
 
-def classify(name: str, documents: list[Any]) -> Iterator[Document | Problem]:
-    """Documents of a known kind (schema-checked), and Problems for every other document."""
-    for index, value in enumerate(documents):
-        if value is None:
-            continue
-        origin = Origin(name, index)
-        if not isinstance(value, dict):
-            yield Problem(
-                "manifest.not-a-mapping",
-                "a manifest must be a mapping with apiVersion, kind, metadata and spec",
-                origin,
-            )
-            continue
-        kind = _kind(value, origin)
-        if isinstance(kind, Problem):
-            yield kind
-            continue
-        problems = tuple(check_document(value, kind, origin))
-        yield Document(value, kind, origin, problems)
+def classify(name: str, index: int, value: Any) -> Document | Problem | None:
+    """A document of a known kind (schema-checked), a Problem, or None for an empty document."""
+    if value is None:
+        return None
+    origin = Origin(name, index)
+    if not isinstance(value, dict):
+        return Problem(
+            "manifest.not-a-mapping",
+            "a manifest must be a mapping with apiVersion, kind, metadata and spec",
+            origin,
+        )
+    kind = _kind(value, origin)
+    if isinstance(kind, Problem):
+        return kind
+    return Document(value, kind, origin, tuple(check_document(value, kind, origin)))
 
 
 def _kind(value: dict[str, Any], origin: Origin) -> Kind | Problem:

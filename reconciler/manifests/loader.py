@@ -48,7 +48,7 @@ class _Collected:
     webhooks: list[Webhook] = field(default_factory=list)
     batches: list[ReservationBatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    canonical: list[tuple[str, str, Any]] = field(default_factory=list)
+    canonical: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def load(paths: Sequence[str], *, stdin: bytes | None = None) -> LoadResult:
@@ -103,11 +103,16 @@ def _load_file(file: SourceFile, source: SourceMap, collected: _Collected) -> No
         return
     source.add_yaml(file.name, file.data)
     documents, problems = parse_documents(file.name, file.data, text)
+    del text
     collected.problems.extend(problems)
-    for item in classify(file.name, documents):
+    for index in range(len(documents)):
+        # Each document is dropped once built, so the raw values and the domain values of a
+        # big file are not all held at the same time.
+        item = classify(file.name, index, documents[index])
+        documents[index] = None
         if isinstance(item, Problem):
             collected.problems.append(item)
-        else:
+        elif item is not None:
             collected.problems.extend(item.problems)
             _build(item, file, source, collected)
 
@@ -125,16 +130,21 @@ def _build(document: Document, file: SourceFile, source: SourceMap, into: _Colle
         batch, value, problems = batch_reservations(document, bad, file.folder, source)
         into.problems.extend(problems)
         into.batches.extend([batch] if batch else [])
-    name = (
-        value.get("metadata", {}).get("name") if isinstance(value.get("metadata"), dict) else None
-    )
-    into.canonical.append((str(document.kind), str(name), value))
+    metadata = value.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    into.canonical.append((str(document.kind), str(name), _document_digest(value)))
 
 
-def _digest(canonical: list[tuple[str, str, Any]]) -> str:
-    ordered = sorted(canonical, key=lambda item: (item[0], item[1]))
+def _document_digest(value: Any) -> str:
     try:
-        payload = orjson.dumps(ordered, option=orjson.OPT_SORT_KEYS)
+        payload = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # integers beyond 64 bits, which orjson refuses
-        payload = json.dumps(ordered, sort_keys=True, default=str).encode()
+        payload = json.dumps(value, sort_keys=True, default=str).encode()
     return hashlib.sha256(payload).hexdigest()
+
+
+def _digest(canonical: list[tuple[str, str, str]]) -> str:
+    """sha256 over each document's canonical JSON in (kind, name) order: formatting, file
+    layout and document order do not change it; any value does."""
+    lines = sorted(f"{kind}\t{name}\t{digest}" for kind, name, digest in canonical)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -23,11 +23,11 @@ MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 STDIN_NAME: Final = "<stdin>"
 MANIFEST_SUFFIXES: Final = (".yaml", ".yml")
 _BOM: Final = b"\xef\xbb\xbf"
-# Characters YAML does not allow in a stream (C0 controls but tab/LF/CR, DEL, C1 but NEL,
-# and the non-characters U+FFFE/U+FFFF).
-_NOT_PRINTABLE: Final = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]"
-)
+# Characters YAML does not allow in a stream: C0 controls but tab/LF/CR, and DEL (a byte class
+# that the regex engine scans fast), then C1 controls but NEL and the non-characters U+FFFE/FFFF
+# (only searched for when their lead bytes occur at all).
+_NOT_PRINTABLE: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_PRINTABLE_WIDE: Final = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
         message = f"not UTF-8 (byte 0x{data[exc.start]:02x})"
         hint = "save the file as UTF-8"
         return None, Problem("file.not-utf8", message, origin, hint=hint, line=line, column=column)
-    bad = _NOT_PRINTABLE.search(data)
+    bad = _not_printable(data)
     if bad is not None:
         line, column = _line_column(data, bad.start())
         message = f"control character U+{ord(data[bad.start() : bad.end()].decode()):04X}"
@@ -110,6 +110,15 @@ def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
         problem = Problem("file.control-character", message, origin, hint=hint)
         return None, problem.located(line, column)
     return text, None
+
+
+def _not_printable(data: bytes) -> re.Match[bytes] | None:
+    found = _NOT_PRINTABLE.search(data)
+    if b"\xc2" in data or b"\xef\xbf" in data:
+        wide = _NOT_PRINTABLE_WIDE.search(data)
+        if wide is not None and (found is None or wide.start() < found.start()):
+            return wide
+    return found
 
 
 def _line_column(data: bytes, offset: int) -> tuple[int, int]:

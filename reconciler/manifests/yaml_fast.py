@@ -12,6 +12,7 @@ check that they agree. Positions are found later, and only for problems, by `pos
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Final
 
 import ryml
@@ -20,6 +21,16 @@ FAST_PATH_MIN_BYTES: Final = 256 * 1024
 
 # A tag, anchor or alias starts a node, so it follows a line start, blank, or flow indicator.
 _BEFORE_NODE_PROPERTY: Final = frozenset(b" \t\r\n[{,:")
+
+
+# rapidyaml writes plain scalars such as +14155550199 unquoted into its JSON, which is not JSON;
+# for gcbctl every plain scalar starting with "+" is a string, so such tokens get quotes. A match
+# inside a JSON string would split that string and make the JSON invalid, never change a value.
+_BARE_PLUS: Final = re.compile(r'\+(?:(?<=[^\\]": \+)|(?<=[\[,]\+)|(?<=  \+))[0-9.][^,\]}\s"]*')
+
+
+# NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks to libyaml, ordinary text to rapidyaml.
+_UNICODE_LINE_BREAKS: Final = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 
 
 class _DuplicateKeyError(Exception):
@@ -36,6 +47,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def fast_path_applies(data: bytes) -> bool:
     """Whether `data` is big enough to gain and plain enough to be read safely by rapidyaml."""
     if len(data) < FAST_PATH_MIN_BYTES or b"\\" in data:
+        return False
+    if any(mark in data for mark in _UNICODE_LINE_BREAKS):
         return False
     if data.startswith(b"%") or b"\n%" in data:
         return False
@@ -62,6 +75,8 @@ def fast_documents(data: bytes) -> list[Any] | None:
         del tree
         if not emitted:
             return None
+        if "+" in emitted:
+            emitted = _BARE_PLUS.sub(lambda match: f'"{match.group(0)}"', emitted)
         value = json.loads(emitted, object_pairs_hook=_no_duplicates)
     except Exception:  # any surprise sends the file down the careful path
         return None

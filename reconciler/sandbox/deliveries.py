@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import orjson
 
-from reconciler.sandbox.records import Webhook, iso
+from reconciler.sandbox.records import Webhook
 from reconciler.sandbox.settings import SandboxSettings
 
 MAX_RECORDS = 1000
@@ -109,12 +109,3 @@ class Dispatcher:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
-
-
-def occurred(resource: dict[str, Any], fallback: str) -> str:
-    """When the change happened: the object's `updated_at` when it has one."""
-    value = resource.get("updated_at")
-    return value if isinstance(value, str) else fallback
-
-
-__all__ = ["Dispatcher", "iso", "occurred", "signature"]

@@ -72,6 +72,10 @@ class Outbox:
         return frames
 
     def _fresh(self, now: float, room: int) -> list[bytes]:
+        if self.cursor + 1 < self._log.oldest_sequence:
+            # The log forgot events this client never got (it fell too far behind).
+            self.resync_needed = True
+            self.cursor = self._log.oldest_sequence - 1
         frames: list[bytes] = []
         while room > 0:
             entries = self._log.read(self.cursor, room if not self._queues else 256)

@@ -56,6 +56,24 @@ class SandboxServer(uvicorn.Server):
             self.force_exit = True
         self.should_exit = True
 
+    async def main_loop(self) -> None:
+        # uvicorn polls `should_exit` every 0.1 s; waking on `stop()` makes test teardown quick.
+        self._wake = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864_000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+
+    def stop(self) -> None:
+        """Ask the server to shut down; safe to call from any thread."""
+        self.should_exit = True
+        loop, wake = getattr(self, "_loop", None), getattr(self, "_wake", None)
+        if loop is not None and wake is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(wake.set)
+
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket (port 0 picks a free one)."""

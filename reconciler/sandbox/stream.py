@@ -85,19 +85,15 @@ class StreamSession:
 
     async def _write(self) -> None:
         heartbeat_at = time.monotonic() + self.world.settings.heartbeat_seconds
-        if self.outbox.resync_needed:
-            reason = "the since point is older than the retained history; list again"
-            await self._send(
-                control_frame(Control(ControlKind.RESYNC_REQUIRED, reason=reason), self._ms())
-            )
         while not self.conn.gone:
             if await self._should_stop():
                 return
+            await self._resync_notice()
             now = time.monotonic()
             if now >= heartbeat_at:
                 heartbeat_at = now + self.world.settings.heartbeat_seconds
                 await self._send(control_frame(Control(ControlKind.HEARTBEAT), self._ms()))
-            if await self._pump(now):
+            if await self._pump(now) or self.outbox.resync_needed:
                 continue
             await self._sleep(heartbeat_at)
 
@@ -111,14 +107,21 @@ class StreamSession:
                 CLOSE_TOKEN_EXPIRED, "access token expired; refresh and resume with since"
             )
             return True
-        if conn.closing_at is not None and time.monotonic() >= conn.closing_at:
-            await self.close(CLOSE_GOING_AWAY, "maintenance; reconnect with since")
-            return True
         if conn.closing_notice is not None:
             seconds, conn.closing_notice = conn.closing_notice, None
             notice = Control(ControlKind.CLOSING, in_seconds=seconds)
             await self._send(control_frame(notice, self._ms()))
+        if conn.closing_at is not None and time.monotonic() >= conn.closing_at:
+            await self.close(CLOSE_GOING_AWAY, "maintenance; reconnect with since")
+            return True
         return False
+
+    async def _resync_notice(self) -> None:
+        if self.outbox.resync_needed:
+            self.outbox.resync_needed = False
+            reason = "events after your since point are no longer retained; list again"
+            notice = Control(ControlKind.RESYNC_REQUIRED, reason=reason)
+            await self._send(control_frame(notice, self._ms()))
 
     async def _pump(self, now: float) -> bool:
         """Send what is ready; returns whether anything was sent."""

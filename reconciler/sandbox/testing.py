@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +36,20 @@ READONLY_CLIENT = ("gcbctl-readonly", "readonly-secret-0000")
 STARTUP_TIMEOUT = 10.0
 
 
+@functools.cache
+def loopback_tls() -> ssl.SSLContext:
+    """One shared TLS context: httpx builds (slowly) a verifying one per client otherwise.
+
+    The sandbox speaks plain HTTP on loopback, so the context is never used for a handshake.
+    """
+    return ssl.create_default_context()
+
+
+def loopback_client(**options: Any) -> httpx.Client:
+    """An httpx client for loopback URLs that ignores proxy settings and starts fast."""
+    return httpx.Client(trust_env=False, verify=loopback_tls(), timeout=10, **options)
+
+
 @dataclass
 class Sandbox:
     """A running sandbox: where it is, how to log in, and admin helpers (all synchronous)."""
@@ -44,7 +60,7 @@ class Sandbox:
     client_secret: str = FULL_CLIENT[1]
     readonly_client_id: str = READONLY_CLIENT[0]
     readonly_client_secret: str = READONLY_CLIENT[1]
-    _http: httpx.Client = field(default_factory=lambda: httpx.Client(trust_env=False, timeout=10))
+    _http: httpx.Client = field(default_factory=loopback_client)
 
     @property
     def ws_url(self) -> str:
@@ -189,7 +205,7 @@ def running_sandbox(
             raise RuntimeError("the sandbox did not start within 10 s")
         yield handle
     finally:
-        server.should_exit = True
+        handle.close()  # an open keep-alive connection would hold up uvicorn's shutdown
+        server.stop()
         thread.join(timeout=10)
-        handle.close()
         sock.close()

@@ -4,9 +4,9 @@ Nothing is exported unless asked: `--trace console` prints one JSON span per lin
 `--trace otlp` (or `OTEL_TRACES_EXPORTER=otlp`, or an `OTEL_EXPORTER_OTLP_*ENDPOINT`) sends spans
 and metrics over OTLP/HTTP, configured by the standard `OTEL_*` variables (endpoint, headers,
 timeout, `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`). Without an exporter a tracer provider is
-still installed, so that ledger records and the `traceparent` sent to the platform carry one real
-trace id per command. Providers are installed through `reconciler.telemetry.providers`, never as
-OpenTelemetry's process-wide globals.
+still installed, sampling nothing, so that ledger records and the `traceparent` sent to the
+platform carry one real trace id per command at almost no cost. Providers are installed
+through `reconciler.telemetry.providers`, never as OpenTelemetry's process-wide globals.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from opentelemetry.sdk.trace.export import (
     SimpleSpanProcessor,
     SpanExporter,
 )
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 from reconciler import __version__
 
@@ -81,7 +82,8 @@ def configure(
 ) -> TelemetrySetup:
     """Providers for `mode`; tests pass their own exporter and reader (exported synchronously)."""
     resource = _resource()
-    tracer_provider = TracerProvider(resource=resource)
+    quiet = mode is TraceMode.NONE and span_exporter is None
+    tracer_provider = TracerProvider(resource=resource, sampler=ALWAYS_OFF if quiet else None)
     if span_exporter is not None:
         tracer_provider.add_span_processor(SimpleSpanProcessor(span_exporter))
     elif mode is not TraceMode.NONE:

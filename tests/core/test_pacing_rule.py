@@ -1,10 +1,10 @@
-"""The pure pacer: spreading what is left of the rate-limit budget over what is left of the window."""
+"""The pure pacer: staying inside the rate limit without wasting it."""
 
 from __future__ import annotations
 
 import pytest
 
-from reconciler.core.pacing import Pacer, RateWindow, parse_rate_headers
+from reconciler.core.pacing import Pacer, RateWindow, looks_like_bucket, parse_rate_headers
 
 
 def test_headers_parse_into_a_window() -> None:
@@ -93,3 +93,32 @@ def test_steady_state_token_bucket_matches_refill_rate() -> None:
         tokens = min(allowed, tokens + 0.001 * rate)
     assert refused == 0
     assert sent / 60.0 >= 0.9 * rate
+
+
+def test_token_bucket_headers_are_recognised() -> None:
+    """reset == count * 60 / allowed marks a token bucket; an unrelated reset a fixed window."""
+    assert looks_like_bucket(RateWindow(allowed=6000, count=3000, reset=30.0))
+    assert looks_like_bucket(RateWindow(allowed=300, count=7, reset=2.0))
+    assert not looks_like_bucket(RateWindow(allowed=300, count=7, reset=41.0))
+
+
+def test_drained_token_bucket_is_used_at_its_refill_rate() -> None:
+    """From an empty bucket the pacer sends at the refill rate; only the blind first try fails."""
+    allowed, rate = 600, 10.0
+    tokens, now, sent, refused = 0.0, 0.0, 0, 0
+    pacer = Pacer()
+    while now < 30.0:
+        seq, wait = pacer.reserve(now)
+        now += wait
+        tokens = min(allowed, tokens + wait * rate)
+        if tokens >= 1:
+            tokens -= 1
+            sent += 1
+        else:
+            refused += 1
+        count = allowed - int(tokens)
+        pacer.observe(RateWindow(allowed, count, count / rate), seq=seq, now=now)
+        now += 0.002
+        tokens = min(allowed, tokens + 0.002 * rate)
+    assert refused <= 1
+    assert sent / 30.0 >= 0.9 * rate

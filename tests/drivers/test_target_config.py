@@ -57,7 +57,8 @@ def test_named_target_from_config_file(tmp_path: Path) -> None:
         "default: prod\n"
         "targets:\n"
         "  prod: {url: api.example.com, clientId: p, clientSecret: {fromEnv: PROD_SECRET}}\n"
-        f"  stage: {{url: https://s.example.com, clientId: s, clientSecret: {{fromFile: {secret_file}}}}}\n"
+        "  stage: {url: https://s.example.com, clientId: s,"
+        f" clientSecret: {{fromFile: {secret_file}}}}}\n"
         "  local: {sandbox: true, sandboxState: world.json}\n"
     )
     env = {"PROD_SECRET": "from-env"}

@@ -44,8 +44,13 @@ async def _pipe(
             side.close()
 
 
-async def _serve(sock: socket.socket, upstream: tuple[str, int], drop_every: int,
-                 stats: ProxyStats, stop: asyncio.Event) -> None:
+async def _serve(
+    sock: socket.socket,
+    upstream: tuple[str, int],
+    drop_every: int,
+    stats: ProxyStats,
+    stop: asyncio.Event,
+) -> None:
     async def handle(client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         try:
             server_r, server_w = await asyncio.open_connection(*upstream)

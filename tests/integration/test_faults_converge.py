@@ -12,6 +12,7 @@ from reconciler.core.retry import RetryPolicy
 from reconciler.drivers.callback import CallbackDriver
 from reconciler.engine import apply_run
 from reconciler.sandbox.testing import Sandbox
+from tests.integration.conftest import Workspace
 from tests.integration.resetproxy import lossy_proxy
 
 FIRST_SLOT = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)  # 08:00 in New York
@@ -78,3 +79,22 @@ async def test_token_expiry_mid_run_is_refreshed(world: Sandbox) -> None:
     assert second.ok
     assert refreshes == 2
     assert len(scheduled(world)) == 60
+
+
+def test_cli_apply_through_faults_converges_without_duplicates(workspace: Workspace) -> None:
+    """gcbctl apply through lost answers, 429s, 500s, latency and 2 s tokens: exact, 0 dupes."""
+    world = workspace.world
+    world.settings(token_ttl_seconds=2)
+    world.fault_http(method="POST", path="/api/v2/callbacks", status=429, retry_after=1, times=2)
+    world.fault_http(method="*", path="/api/v2/*", status=503, times=4)
+    world.fault_http(method="PATCH", path="/api/v2/*", latency_seconds=0.3, times=3)
+    with lossy_proxy(world.base_url, drop_every=11) as (url, stats):
+        workspace.url = url
+        result = workspace.apply()
+        assert result.code == 0, result.out + result.err
+        assert workspace.plan_json()["actions"] == []
+    assert stats.dropped >= 3
+    callbacks = world.state()["callbacks"]
+    booked = Counter(c["callback_id"] for c in callbacks if c["status"] == "scheduled")
+    assert booked
+    assert max(booked.values()) == 1

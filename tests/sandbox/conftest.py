@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from reconciler.sandbox.testing import Sandbox
+from reconciler.sandbox.testing import Sandbox, loopback_client, loopback_tls
 
 BodyFactory = Callable[..., dict[str, Any]]
 
@@ -21,7 +21,17 @@ def window(start: str, end: str) -> dict[str, str]:
 def api(sandbox: Sandbox) -> Iterator[httpx.Client]:
     """An httpx client for the sandbox with a full-scope Bearer token."""
     headers = {"Authorization": f"Bearer {sandbox.token()}"}
-    with httpx.Client(base_url=sandbox.base_url, headers=headers, trust_env=False) as client:
+    with loopback_client(base_url=sandbox.base_url, headers=headers) as client:
+        yield client
+
+
+@pytest.fixture
+async def aapi(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
+    """An async httpx client for the sandbox with a full-scope Bearer token."""
+    headers = {"Authorization": f"Bearer {sandbox.token()}"}
+    async with httpx.AsyncClient(
+        base_url=sandbox.base_url, headers=headers, trust_env=False, verify=loopback_tls()
+    ) as client:
         yield client
 
 

@@ -6,12 +6,14 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.sandbox.testing import Sandbox
+from reconciler.sandbox.testing import Sandbox, loopback_tls
 
 
 def _is_error_body(response: httpx.Response) -> bool:
     body = response.json()
-    return {"message", "code", "status", "contextId", "details"} <= set(body) and body["status"] == response.status_code
+    return {"message", "code", "status", "contextId", "details"} <= set(body) and body[
+        "status"
+    ] == response.status_code
 
 
 def test_malformed_bodies(api: httpx.Client) -> None:
@@ -31,35 +33,69 @@ def test_malformed_bodies(api: httpx.Client) -> None:
 def test_routing_errors(api: httpx.Client) -> None:
     """Unknown paths are 404 and wrong methods 405, both with Genesys bodies."""
     missing = api.get("/api/v2/nothing")
-    assert missing.status_code == 404 and _is_error_body(missing)
+    assert missing.status_code == 404
+    assert _is_error_body(missing)
     wrong = api.put("/api/v2/callbacks")
-    assert wrong.status_code == 405 and _is_error_body(wrong)
+    assert wrong.status_code == 405
+    assert _is_error_body(wrong)
 
 
 def test_bad_headers_and_query_parameters(api: httpx.Client) -> None:
     """A non-numeric If-Match and out-of-range paging are 400, not crashes."""
-    response = api.patch("/api/v2/queues/queue_12345", json={"concurrency_limit": 3}, headers={"If-Match": "abc"})
+    response = api.patch(
+        "/api/v2/queues/queue_12345", json={"concurrency_limit": 3}, headers={"If-Match": "abc"}
+    )
     assert response.status_code == 400
     for params in ({"pageSize": "0"}, {"pageSize": "501"}, {"pageNumber": "0"}, {"pageSize": "x"}):
         paged = api.get("/api/v2/callbacks", params=params)
-        assert paged.status_code == 400 and _is_error_body(paged)
-    quoted = api.patch("/api/v2/queues/queue_12345", json={"concurrency_limit": 3}, headers={"If-Match": '"1"'})
+        assert paged.status_code == 400
+        assert _is_error_body(paged)
+    quoted = api.patch(
+        "/api/v2/queues/queue_12345", json={"concurrency_limit": 3}, headers={"If-Match": '"1"'}
+    )
     assert quoted.status_code == 200
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 field_names = st.sampled_from(
-    ["callback_id", "callback_number", "time_slot_matrix", "channel_preferences", "queue_id", "reason", "concurrency_limit", "labels", "name", "url", "events", "secret", "enabled", "operating_hours", "holidays", "slot_minutes", "timezone"]
+    [
+        "callback_id",
+        "callback_number",
+        "time_slot_matrix",
+        "channel_preferences",
+        "queue_id",
+        "reason",
+        "concurrency_limit",
+        "labels",
+        "name",
+        "url",
+        "events",
+        "secret",
+        "enabled",
+        "operating_hours",
+        "holidays",
+        "slot_minutes",
+        "timezone",
+    ]
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dictionaries(field_names, json_values, max_size=8), st.sampled_from(["callbacks", "webhooks", "queues"]))
-def test_random_bodies_never_crash(api: httpx.Client, payload: dict[str, object], kind: str) -> None:
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(field_names, json_values, max_size=8),
+    st.sampled_from(["callbacks", "webhooks", "queues"]),
+)
+def test_random_bodies_never_crash(
+    api: httpx.Client, payload: dict[str, object], kind: str
+) -> None:
     """Random JSON bodies to every write endpoint answer 2xx or 4xx, never 5xx."""
     if kind == "queues":
         response = api.patch("/api/v2/queues/queue_care_in", json=payload)
@@ -72,11 +108,15 @@ def test_random_bodies_never_crash(api: httpx.Client, payload: dict[str, object]
 
 def test_admin_needs_its_token(sandbox: Sandbox) -> None:
     """The admin surface refuses requests without the admin token."""
-    response = httpx.get(f"{sandbox.base_url}/_sandbox/state", trust_env=False)
-    assert response.status_code == 401 and _is_error_body(response)
+    response = httpx.get(
+        f"{sandbox.base_url}/_sandbox/state", trust_env=False, verify=loopback_tls()
+    )
+    assert response.status_code == 401
+    assert _is_error_body(response)
     platform = httpx.get(
         f"{sandbox.base_url}/_sandbox/state",
         headers={"Authorization": f"Bearer {sandbox.token()}"},
         trust_env=False,
+        verify=loopback_tls(),
     )
     assert platform.status_code == 401

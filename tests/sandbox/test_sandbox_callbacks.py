@@ -6,8 +6,8 @@ import email.utils
 
 import httpx
 import pytest
-
 from conftest import BodyFactory, window
+
 from reconciler.sandbox.testing import Sandbox
 
 TWO_SLOTS = [window("2026-12-15T14:00:00-05:00", "2026-12-15T14:30:00-05:00")]
@@ -35,7 +35,10 @@ def test_earliest_slot_with_room_then_next_window(api: httpx.Client, body: BodyF
     times = []
     for n in range(5):
         matrix = [*TWO_SLOTS, later]
-        response = api.post("/api/v2/callbacks", json=body(callback_id=f"cb_{n}", concurrency_limit=2, time_slot_matrix=matrix))
+        response = api.post(
+            "/api/v2/callbacks",
+            json=body(callback_id=f"cb_{n}", concurrency_limit=2, time_slot_matrix=matrix),
+        )
         times.append(response.json()["callback_time"])
     assert times == [
         "2026-12-15T19:00:00.000Z",
@@ -50,9 +53,15 @@ def test_capacity_exceeded_when_every_slot_is_full(api: httpx.Client, body: Body
     """With no room in any window the create is 409 `capacity.exceeded`."""
     slot = [window("2026-12-15T09:00:00+10:30", "2026-12-15T09:10:00+10:30")]
     for n in range(3):
-        ok = api.post("/api/v2/callbacks", json=body(callback_id=f"au_{n}", queue_id="queue_claims_au", time_slot_matrix=slot))
+        ok = api.post(
+            "/api/v2/callbacks",
+            json=body(callback_id=f"au_{n}", queue_id="queue_claims_au", time_slot_matrix=slot),
+        )
         assert ok.status_code == 201
-    full = api.post("/api/v2/callbacks", json=body(callback_id="au_x", queue_id="queue_claims_au", time_slot_matrix=slot))
+    full = api.post(
+        "/api/v2/callbacks",
+        json=body(callback_id="au_x", queue_id="queue_claims_au", time_slot_matrix=slot),
+    )
     assert (full.status_code, full.json()["code"]) == (409, "capacity.exceeded")
 
 
@@ -73,21 +82,79 @@ def test_duplicate_names_the_existing_id(api: httpx.Client, body: BodyFactory) -
         ({"callback_number": "4155550199"}, "bad.request", "callback_number"),
         ({"callback_number": "+15555555555"}, "bad.request", "callback_number"),
         ({"concurrency_limit": 0}, "bad.request", "concurrency_limit"),
-        ({"channel_preferences": {"primary": "sms", "fallback": "none", "allow_sms": False}}, "bad.request", "channel_preferences.allow_sms"),
+        (
+            {"channel_preferences": {"primary": "sms", "fallback": "none", "allow_sms": False}},
+            "bad.request",
+            "channel_preferences.allow_sms",
+        ),
         ({"channel_preferences": {"primary": "fax"}}, "bad.request", "channel_preferences.primary"),
         ({"time_slot_matrix": []}, "bad.request", "time_slot_matrix"),
-        ({"time_slot_matrix": [window("2026-12-15T14:00:00", "2026-12-15T14:15:00")]}, "bad.request", "time_slot_matrix[0].start"),
-        ({"time_slot_matrix": [window("2026-12-15T14:15:00-05:00", "2026-12-15T14:00:00-05:00")]}, "bad.request", "time_slot_matrix[0]"),
-        ({"time_slot_matrix": [window("2026-12-15T14:05:00-05:00", "2026-12-15T14:20:00-05:00")]}, "bad.request", "time_slot_matrix[0]"),
-        ({"time_slot_matrix": [window("2026-11-30T14:00:00-05:00", "2026-11-30T14:15:00-05:00")]}, "slot.in.past", "time_slot_matrix[0]"),
-        ({"time_slot_matrix": [window("2026-12-15T07:45:00-05:00", "2026-12-15T08:15:00-05:00")]}, "slot.outside.operating.hours", "time_slot_matrix[0]"),
-        ({"time_slot_matrix": [window("2026-12-25T10:00:00-05:00", "2026-12-25T10:15:00-05:00")]}, "slot.outside.operating.hours", "time_slot_matrix[0]"),
-        ({"time_slot_matrix": [window("2026-12-19T10:00:00-05:00", "2026-12-19T10:15:00-05:00")]}, "slot.outside.operating.hours", "time_slot_matrix[0]"),
+        (
+            {"time_slot_matrix": [window("2026-12-15T14:00:00", "2026-12-15T14:15:00")]},
+            "bad.request",
+            "time_slot_matrix[0].start",
+        ),
+        (
+            {
+                "time_slot_matrix": [
+                    window("2026-12-15T14:15:00-05:00", "2026-12-15T14:00:00-05:00")
+                ]
+            },
+            "bad.request",
+            "time_slot_matrix[0]",
+        ),
+        (
+            {
+                "time_slot_matrix": [
+                    window("2026-12-15T14:05:00-05:00", "2026-12-15T14:20:00-05:00")
+                ]
+            },
+            "bad.request",
+            "time_slot_matrix[0]",
+        ),
+        (
+            {
+                "time_slot_matrix": [
+                    window("2026-11-30T14:00:00-05:00", "2026-11-30T14:15:00-05:00")
+                ]
+            },
+            "slot.in.past",
+            "time_slot_matrix[0]",
+        ),
+        (
+            {
+                "time_slot_matrix": [
+                    window("2026-12-15T07:45:00-05:00", "2026-12-15T08:15:00-05:00")
+                ]
+            },
+            "slot.outside.operating.hours",
+            "time_slot_matrix[0]",
+        ),
+        (
+            {
+                "time_slot_matrix": [
+                    window("2026-12-25T10:00:00-05:00", "2026-12-25T10:15:00-05:00")
+                ]
+            },
+            "slot.outside.operating.hours",
+            "time_slot_matrix[0]",
+        ),
+        (
+            {
+                "time_slot_matrix": [
+                    window("2026-12-19T10:00:00-05:00", "2026-12-19T10:15:00-05:00")
+                ]
+            },
+            "slot.outside.operating.hours",
+            "time_slot_matrix[0]",
+        ),
         ({"labels": {"k": 1}}, "bad.request", "labels.k"),
         ({"queue_id": "queue_nope"}, "bad.request", "queue_id"),
     ],
 )
-def test_bad_payloads_are_400(api: httpx.Client, body: BodyFactory, overrides: dict[str, object], code: str, field: str) -> None:
+def test_bad_payloads_are_400(
+    api: httpx.Client, body: BodyFactory, overrides: dict[str, object], code: str, field: str
+) -> None:
     """Each rule of the payload check answers 400 with its code and the field at fault."""
     response = api.post("/api/v2/callbacks", json=body(**overrides))
     assert response.status_code == 400, response.text
@@ -101,7 +168,13 @@ def test_every_problem_is_reported_at_once(api: httpx.Client) -> None:
     """An empty body lists every required field in one 400."""
     response = api.post("/api/v2/callbacks", json={})
     fields = {d["fieldName"] for d in response.json()["details"]}
-    assert {"callback_id", "callback_number", "time_slot_matrix", "channel_preferences", "queue_id"} <= fields
+    assert {
+        "callback_id",
+        "callback_number",
+        "time_slot_matrix",
+        "channel_preferences",
+        "queue_id",
+    } <= fields
 
 
 def test_list_filters_and_default_status(api: httpx.Client, body: BodyFactory) -> None:
@@ -129,16 +202,27 @@ def test_patch_rebooks_without_counting_itself(api: httpx.Client, body: BodyFact
     """A new matrix re-books under the rules; the callback's own slot does not block it."""
     slot = [window("2026-12-15T09:00:00+10:30", "2026-12-15T09:10:00+10:30")]
     made = [
-        api.post("/api/v2/callbacks", json=body(callback_id=f"au_{n}", queue_id="queue_claims_au", time_slot_matrix=slot)).json()
+        api.post(
+            "/api/v2/callbacks",
+            json=body(callback_id=f"au_{n}", queue_id="queue_claims_au", time_slot_matrix=slot),
+        ).json()
         for n in range(3)
     ]
-    same = api.patch(f"/api/v2/callbacks/{made[0]['id']}", json={"time_slot_matrix": slot, "reason": "moved"})
+    same = api.patch(
+        f"/api/v2/callbacks/{made[0]['id']}", json={"time_slot_matrix": slot, "reason": "moved"}
+    )
     assert same.status_code == 200
     assert (same.json()["version"], same.json()["reason"]) == (2, "moved")
     later = [window("2026-12-15T09:10:00+10:30", "2026-12-15T09:20:00+10:30")]
-    moved = api.patch(f"/api/v2/callbacks/{made[1]['id']}", json={"time_slot_matrix": later}, headers={"If-Match": "1"})
+    moved = api.patch(
+        f"/api/v2/callbacks/{made[1]['id']}",
+        json={"time_slot_matrix": later},
+        headers={"If-Match": "1"},
+    )
     assert moved.json()["callback_time"] == "2026-12-14T22:40:00.000Z"
-    stale = api.patch(f"/api/v2/callbacks/{made[1]['id']}", json={"reason": "x"}, headers={"If-Match": "1"})
+    stale = api.patch(
+        f"/api/v2/callbacks/{made[1]['id']}", json={"reason": "x"}, headers={"If-Match": "1"}
+    )
     assert stale.status_code == 409
     fixed = api.patch(f"/api/v2/callbacks/{made[2]['id']}", json={"queue_id": "queue_12345"})
     assert fixed.status_code == 400
@@ -157,15 +241,21 @@ def test_cancel_keeps_the_callback_readable(api: httpx.Client, body: BodyFactory
     assert api.patch(f"/api/v2/callbacks/{made['id']}", json={"reason": "x"}).status_code == 400
 
 
-def test_lifecycle_follows_the_clock(sandbox: Sandbox, api: httpx.Client, body: BodyFactory) -> None:
-    """scheduled -> connecting at callback_time -> completed one slot later, by the sandbox clock."""
+def test_lifecycle_follows_the_clock(
+    sandbox: Sandbox, api: httpx.Client, body: BodyFactory
+) -> None:
+    """scheduled -> connecting at callback_time -> completed a slot later (sandbox clock)."""
     made = api.post("/api/v2/callbacks", json=body()).json()
     sandbox.set_clock("2026-12-15T19:00:00Z")
     assert api.get(f"/api/v2/callbacks/{made['id']}").json()["status"] == "connecting"
     sandbox.advance(15 * 60)
     done = api.get(f"/api/v2/callbacks/{made['id']}")
     assert done.json()["status"] == "completed"
-    assert email.utils.parsedate_to_datetime(done.headers["date"]).isoformat().startswith("2026-12-15T19:15")
+    assert (
+        email.utils.parsedate_to_datetime(done.headers["date"])
+        .isoformat()
+        .startswith("2026-12-15T19:15")
+    )
     assert api.delete(f"/api/v2/callbacks/{made['id']}").status_code == 400
 
 

@@ -6,17 +6,21 @@ import asyncio
 from collections import Counter
 
 import httpx
-
 from conftest import BodyFactory, window
-from reconciler.sandbox.testing import Sandbox
+
+from reconciler.sandbox.testing import Sandbox, loopback_tls
 
 
-async def test_twenty_concurrent_clients_respect_the_limit(sandbox: Sandbox, body: BodyFactory) -> None:
+async def test_twenty_concurrent_clients_respect_the_limit(
+    sandbox: Sandbox, body: BodyFactory
+) -> None:
     """20 simultaneous creates on two 10-minute slots (limit 3) book exactly 6, refuse 14."""
     matrix = [window("2026-12-15T09:00:00+10:30", "2026-12-15T09:20:00+10:30")]
     headers = {"Authorization": f"Bearer {sandbox.token()}"}
     clients = [
-        httpx.AsyncClient(base_url=sandbox.base_url, headers=headers, trust_env=False)
+        httpx.AsyncClient(
+            base_url=sandbox.base_url, headers=headers, trust_env=False, verify=loopback_tls()
+        )
         for _ in range(20)
     ]
     start = asyncio.Event()

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import httpx
 
-from reconciler.sandbox.testing import Sandbox
+from reconciler.sandbox.testing import Sandbox, loopback_tls
 
 FORM = {"grant_type": "client_credentials"}
 
 
 def _token(sandbox: Sandbox, auth: tuple[str, str], data: dict[str, str]) -> httpx.Response:
-    return httpx.post(f"{sandbox.base_url}/oauth/token", auth=auth, data=data, trust_env=False)
+    return httpx.post(
+        f"{sandbox.base_url}/oauth/token",
+        auth=auth,
+        data=data,
+        trust_env=False,
+        verify=loopback_tls(),
+    )
 
 
 def test_token_grants_every_scope_by_default(sandbox: Sandbox) -> None:
@@ -33,6 +39,7 @@ def test_seed_form_with_scope_string(sandbox: Sandbox) -> None:
         content=raw,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
         trust_env=False,
+        verify=loopback_tls(),
     )
     assert response.json()["scope"] == "callback:read callback:write webhook:read"
 
@@ -48,10 +55,16 @@ def test_token_errors(sandbox: Sandbox) -> None:
     bad_scope = _token(sandbox, readonly, FORM | {"scope": "callback:write"})
     assert (bad_scope.status_code, bad_scope.json()["error"]) == (400, "invalid_scope")
     not_form = httpx.post(
-        f"{sandbox.base_url}/oauth/token", auth=good, json=FORM, trust_env=False
+        f"{sandbox.base_url}/oauth/token",
+        auth=good,
+        json=FORM,
+        trust_env=False,
+        verify=loopback_tls(),
     )
     assert not_form.json()["error"] == "invalid_request"
-    no_auth = httpx.post(f"{sandbox.base_url}/oauth/token", data=FORM, trust_env=False)
+    no_auth = httpx.post(
+        f"{sandbox.base_url}/oauth/token", data=FORM, trust_env=False, verify=loopback_tls()
+    )
     assert no_auth.status_code == 401
 
 
@@ -59,14 +72,18 @@ def test_missing_unknown_and_expired_tokens_are_401(sandbox: Sandbox) -> None:
     """Requests without a valid Bearer token get 401 `unauthorized` with a Genesys body."""
     url = f"{sandbox.base_url}/api/v2/queues"
     for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic x"}):
-        response = httpx.get(url, headers=headers, trust_env=False)
+        response = httpx.get(url, headers=headers, trust_env=False, verify=loopback_tls())
         assert response.status_code == 401
         assert response.json()["code"] == "unauthorized"
         assert response.json()["contextId"]
     token = sandbox.token()
-    assert httpx.get(url, headers={"Authorization": f"Bearer {token}"}, trust_env=False).is_success
+    assert httpx.get(
+        url, headers={"Authorization": f"Bearer {token}"}, trust_env=False, verify=loopback_tls()
+    ).is_success
     sandbox.expire_tokens()
-    expired = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, trust_env=False)
+    expired = httpx.get(
+        url, headers={"Authorization": f"Bearer {token}"}, trust_env=False, verify=loopback_tls()
+    )
     assert expired.status_code == 401
 
 
@@ -81,10 +98,16 @@ def test_missing_scope_is_403(sandbox: Sandbox) -> None:
     """A read-only token may read but gets 403 `missing.scope` for writes."""
     headers = {"Authorization": f"Bearer {sandbox.token(readonly=True)}"}
     base = sandbox.base_url
-    assert httpx.get(f"{base}/api/v2/callbacks", headers=headers, trust_env=False).is_success
-    response = httpx.post(f"{base}/api/v2/webhooks", headers=headers, json={}, trust_env=False)
+    assert httpx.get(
+        f"{base}/api/v2/callbacks", headers=headers, trust_env=False, verify=loopback_tls()
+    ).is_success
+    response = httpx.post(
+        f"{base}/api/v2/webhooks", headers=headers, json={}, trust_env=False, verify=loopback_tls()
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "missing.scope"
     narrow = {"Authorization": f"Bearer {sandbox.token(scope='webhook:read')}"}
-    queues = httpx.get(f"{base}/api/v2/queues", headers=narrow, trust_env=False)
+    queues = httpx.get(
+        f"{base}/api/v2/queues", headers=narrow, trust_env=False, verify=loopback_tls()
+    )
     assert queues.status_code == 403

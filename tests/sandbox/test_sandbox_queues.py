@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-
 from conftest import BodyFactory, window
 
 
@@ -64,7 +63,9 @@ def test_patch_changes_settings_and_version(api: httpx.Client) -> None:
     assert {k: queue[k] for k in changes} == changes
     assert queue["version"] == 2
     assert queue["over_capacity_slots"] == []
-    stale = api.patch("/api/v2/queues/queue_12345", json={"concurrency_limit": 3}, headers={"If-Match": "1"})
+    stale = api.patch(
+        "/api/v2/queues/queue_12345", json={"concurrency_limit": 3}, headers={"If-Match": "1"}
+    )
     assert (stale.status_code, stale.json()["code"]) == (409, "version.conflict")
 
 
@@ -80,7 +81,13 @@ def test_patch_rejects_bad_values_all_at_once(api: httpx.Client) -> None:
     response = api.patch("/api/v2/queues/queue_12345", json=bad)
     assert response.status_code == 400
     fields = {d["fieldName"] for d in response.json()["details"]}
-    assert fields == {"concurrency_limit", "slot_minutes", "timezone", "operating_hours[0]", "holidays[0]"}
+    assert fields == {
+        "concurrency_limit",
+        "slot_minutes",
+        "timezone",
+        "operating_hours[0]",
+        "holidays[0]",
+    }
     empty = api.patch("/api/v2/queues/queue_12345", json={})
     assert empty.status_code == 400
 
@@ -89,8 +96,15 @@ def test_lowering_limit_reports_over_capacity_slots(api: httpx.Client, body: Bod
     """Lowering the limit below a slot's bookings is allowed and reported per slot."""
     slot = [window("2026-12-15T10:00:00-05:00", "2026-12-15T10:15:00-05:00")]
     for n in range(3):
-        assert api.post("/api/v2/callbacks", json=body(callback_id=f"cb_{n}", time_slot_matrix=slot)).status_code == 201
+        assert (
+            api.post(
+                "/api/v2/callbacks", json=body(callback_id=f"cb_{n}", time_slot_matrix=slot)
+            ).status_code
+            == 201
+        )
     response = api.patch("/api/v2/queues/queue_12345", json={"concurrency_limit": 2})
     assert response.status_code == 200
-    assert response.json()["over_capacity_slots"] == [{"start": "2026-12-15T15:00:00.000Z", "booked": 3}]
+    assert response.json()["over_capacity_slots"] == [
+        {"start": "2026-12-15T15:00:00.000Z", "booked": 3}
+    ]
     assert len(api.get("/api/v2/callbacks").json()["entities"]) == 3

@@ -10,6 +10,7 @@ import pytest
 
 from reconciler.cli.options import command_run, open_ledger
 from reconciler.errors import ApiError, ApiErrorBody, RefusedError
+from reconciler.ledger import Ledger
 from reconciler.telemetry import step, use_providers
 from reconciler.telemetry.sdk import TraceMode, configure, resolve_mode
 from tests.telemetry.conftest import Captured
@@ -90,3 +91,13 @@ def test_command_run_records_refusals_in_the_ledger(tmp_path: Path) -> None:
     assert record["details"]["hint"] == "re-run plan"
     assert NUMBER not in line
     assert len(record["trace_id"]) == 32
+
+
+def test_quiet_runs_still_share_one_trace_between_ledger_and_platform(tmp_path: Path) -> None:
+    """Without exporting, the traceparent sent and the ledger's trace id name the same trace."""
+    ledger = Ledger(tmp_path / "l.jsonl", environ={})
+    with command_run("plan", trace="none", ledger=ledger) as run:
+        sent = run.api.traceparent()
+        record = ledger.record(action="plan", resource="plan", outcome="planned")
+    assert record is not None
+    assert sent.split("-")[1] == record["trace_id"]

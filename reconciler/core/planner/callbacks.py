@@ -14,12 +14,11 @@ from datetime import datetime
 
 from reconciler.core.actions import Action, ActionType, DesiredCallback, FieldChange, ResourceType
 from reconciler.core.live import CallbackStatus, LiveCallback
-from reconciler.core.model import LABEL_SPEC_HASH, UNSET, ChannelPreferences
+from reconciler.core.model import LABEL_OWNER, LABEL_SPEC_HASH, UNSET, ChannelPreferences
 from reconciler.core.planner import spechash as sh
 from reconciler.core.planner.entries import Disposition, Entry
 from reconciler.core.planner.labels import with_label_changes
 from reconciler.core.planner.phases import Phase
-from reconciler.core.planner.slots import local_text
 from reconciler.core.redact import mask_number
 
 
@@ -37,19 +36,19 @@ def desired_callback(entry: Entry, slot: datetime) -> tuple[DesiredCallback, fro
     """The callback to write in `slot`, and the names of the fields it does not manage."""
     reason, prefs = managed_fields(entry)
     live = entry.live
-    unmanaged = frozenset(
-        name
-        for name, value in ((sh.FIELD_REASON, reason), (sh.FIELD_CHANNELS, prefs))
-        if value is None
-    )
+    unmanaged = _unmanaged(reason, prefs)
     bare = DesiredCallback(
         callback_id=entry.callback_id,
         callback_number=entry.reservation.callback_number,
         queue_id=entry.target.queue_id,
         slot_start=slot,
-        slot_end=slot + entry.target.calendar.slot,
+        slot_end=slot + entry.slots.slot_length,
         reason=reason if reason is not None else (live.reason if live else ""),
-        channel_preferences=prefs or (live.channel_preferences if live else ChannelPreferences()),
+        channel_preferences=(
+            prefs
+            if prefs is not None
+            else (live.channel_preferences if live else ChannelPreferences())
+        ),
         concurrency_limit=entry.target.limit,
     )
     spec = sh.callback_spec(bare, unmanaged=unmanaged)
@@ -89,9 +88,8 @@ def field_changes(
             if before_prefs[key] != value
         ]
     if live.callback_time != want.slot_start:
-        calendar = entry.target.calendar
-        before_slot = local_text(live.callback_time, calendar)
-        out.append(FieldChange("slot", before_slot, local_text(want.slot_start, calendar)))
+        before_slot = entry.slots.local_text(live.callback_time)
+        out.append(FieldChange("slot", before_slot, entry.slots.local_text(want.slot_start)))
     return out
 
 
@@ -100,7 +98,7 @@ def created_fields(want: DesiredCallback, entry: Entry) -> tuple[FieldChange, ..
     prefs = sh.channels_spec(want.channel_preferences)
     return (
         FieldChange("callback_number", None, mask_number(want.callback_number)),
-        FieldChange("slot", None, local_text(want.slot_start, entry.target.calendar)),
+        FieldChange("slot", None, entry.slots.local_text(want.slot_start)),
         FieldChange("reason", None, want.reason),
         *(FieldChange(f"channel_preferences.{k}", None, v) for k, v in prefs.items()),
     )
@@ -112,6 +110,8 @@ def callback_actions(entry: Entry, slot: datetime | None) -> list[Action]:
         return [_noop(entry, entry.note)]
     if slot is None:
         return []
+    if entry.live is not None and _unchanged(entry, entry.live, slot):
+        return [_noop(entry, "up to date")]
     want, unmanaged = desired_callback(entry, slot)
     live = entry.live
     if live is None or live.status is CallbackStatus.CANCELED:
@@ -121,6 +121,41 @@ def callback_actions(entry: Entry, slot: datetime | None) -> list[Action]:
         cancel = _action(ActionType.CANCEL, entry, None, live, reason=entry.note)
         return [cancel, _create(entry, want)]
     return [_existing(entry, want, live, unmanaged)]
+
+
+def _unchanged(entry: Entry, live: LiveCallback, slot: datetime) -> bool:
+    """The no-change fast path: same slot, fields and labels, without building the desired."""
+    if (
+        live.callback_time != slot
+        or live.status is not CallbackStatus.SCHEDULED
+        or live.queue_id != entry.target.queue_id
+        or live.callback_number != entry.reservation.callback_number
+        or live.labels.get(LABEL_OWNER) != entry.batch.address
+        or not sh.is_managed(live.labels)
+    ):
+        return False
+    reason, prefs = managed_fields(entry)
+    if (reason is not None and reason != live.reason) or (
+        prefs is not None and prefs != live.channel_preferences
+    ):
+        return False
+    unmanaged = _unmanaged(reason, prefs)
+    spec = sh.live_callback_spec(live, unmanaged=unmanaged)
+    return sh.spec_hash(spec) == live.labels.get(LABEL_SPEC_HASH)
+
+
+def _unmanaged(reason: str | None, prefs: ChannelPreferences | None) -> frozenset[str]:
+    """The optional fields the manifests leave out (one of four shared sets)."""
+    if reason is None:
+        return _NEITHER_STATED if prefs is None else _REASON_UNSTATED
+    return _CHANNELS_UNSTATED if prefs is None else _BOTH_STATED
+
+
+_MAKE_ROOM = "moved to make room: its slot is the only one left for another reservation"
+_BOTH_STATED: frozenset[str] = frozenset()
+_NEITHER_STATED = frozenset({sh.FIELD_REASON, sh.FIELD_CHANNELS})
+_REASON_UNSTATED = frozenset({sh.FIELD_REASON})
+_CHANNELS_UNSTATED = frozenset({sh.FIELD_CHANNELS})
 
 
 def _existing(
@@ -144,7 +179,8 @@ def _existing(
     else:
         reason = "the manifest changed"
     if moved:
-        reason = f"{reason}; {entry.note}" if entry.disposition is Disposition.PLACE else reason
+        why = entry.note if entry.disposition is Disposition.PLACE else _MAKE_ROOM
+        reason = why if reason == "the manifest changed" else f"{reason}; {why}"
         return _action(
             ActionType.RESCHEDULE, entry, want, live, changes=changes, reason=reason, drift=drift
         )

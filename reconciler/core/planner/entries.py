@@ -19,7 +19,7 @@ from datetime import datetime
 
 from reconciler.core.live import CallbackStatus, LiveCallback
 from reconciler.core.model import Reservation, ReservationBatch
-from reconciler.core.planner.slots import Span, local_text, sticky_issue, window_spans
+from reconciler.core.planner.slots import QueueSlots, Span
 from reconciler.core.planner.targets import QueueTarget
 
 
@@ -37,6 +37,8 @@ class Entry:
     batch: ReservationBatch
     reservation: Reservation
     target: QueueTarget
+    slots: QueueSlots
+    address: str
     spans: tuple[Span, ...]
     live: LiveCallback | None
     disposition: Disposition
@@ -45,10 +47,6 @@ class Entry:
     @property
     def callback_id(self) -> str:
         return self.reservation.callback_id
-
-    @property
-    def address(self) -> str:
-        return self.batch.reservation_address(self.reservation)
 
     @property
     def order_key(self) -> tuple[datetime, str]:
@@ -67,26 +65,31 @@ _STATUS_ORDER = {
 
 def current_callback(found: Sequence[LiveCallback]) -> LiveCallback | None:
     """The callback that stands for a callback id: active first, then finished, then canceled."""
-    if not found:
-        return None
+    if len(found) < 2:
+        return found[0] if found else None
     return min(found, key=lambda c: (_STATUS_ORDER[c.status], -c.callback_time.timestamp(), c.id))
 
 
 def classify(
     batch: ReservationBatch,
     reservation: Reservation,
-    target: QueueTarget,
+    where: tuple[QueueTarget, QueueSlots, str],
     live: LiveCallback | None,
-    now: datetime,
 ) -> Entry:
-    """The disposition of one reservation (see the module docstring for the rules)."""
-    spans = window_spans(reservation.time_slots, target.calendar)
+    """The disposition of one reservation (see the module docstring for the rules).
+
+    `where` is the queue, its slots and the batch's address (computed once per batch).
+    """
+    target, slots, batch_address = where
+    spans = slots.spans(reservation.time_slots)
+    now = slots.now
     history = all(stop <= now for _, stop in spans)
     if live is None or history or live.status is not CallbackStatus.SCHEDULED:
         disposition, note = _not_booked(live, history)
     else:
-        disposition, note = _booked(live, spans, target, now)
-    return Entry(batch, reservation, target, spans, live, disposition, note)
+        disposition, note = _booked(live, spans, target, slots)
+    address = f"{batch_address}/{reservation.callback_id}"
+    return Entry(batch, reservation, target, slots, address, spans, live, disposition, note)
 
 
 def _not_booked(live: LiveCallback | None, history: bool) -> tuple[Disposition, str]:
@@ -100,13 +103,13 @@ def _not_booked(live: LiveCallback | None, history: bool) -> tuple[Disposition, 
 
 
 def _booked(
-    live: LiveCallback, spans: tuple[Span, ...], target: QueueTarget, now: datetime
+    live: LiveCallback, spans: tuple[Span, ...], target: QueueTarget, slots: QueueSlots
 ) -> tuple[Disposition, str]:
-    if live.callback_time <= now:
+    if live.callback_time <= slots.now:
         return Disposition.LEAVE, "its slot has started; left as it is"
     if live.queue_id != target.queue_id:
         return Disposition.PLACE, f"booked on queue {live.queue_id}; moving it"
-    issue = sticky_issue(live.callback_time, spans, target.calendar)
+    issue = slots.sticky_issue(live.callback_time, spans)
     if issue is not None:
         return Disposition.PLACE, issue
-    return Disposition.STICKY, f"keeps its slot {local_text(live.callback_time, target.calendar)}"
+    return Disposition.STICKY, "keeps its slot"

@@ -10,7 +10,7 @@ the mass-cancel guard; record reads and usage.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from reconciler.core.actions import Action, ActionType
@@ -18,7 +18,7 @@ from reconciler.core.live import LiveCallback, LiveState
 from reconciler.core.model import ManifestSet
 from reconciler.core.planner.callbacks import callback_actions
 from reconciler.core.planner.entries import Disposition, Entry, classify, current_callback
-from reconciler.core.planner.observed import reads_of, slot_loads, usage_of
+from reconciler.core.planner.observed import booked_counts, reads_of, slot_loads, usage_of
 from reconciler.core.planner.ordering import reschedule_waves, sort_actions
 from reconciler.core.planner.placement import place
 from reconciler.core.planner.plan import Plan, QueueUsage
@@ -29,11 +29,15 @@ from reconciler.core.planner.plan_problems import (
 )
 from reconciler.core.planner.prune import mass_cancel_problems, prune_actions
 from reconciler.core.planner.queues import queue_actions
-from reconciler.core.planner.targets import QueueTarget, resolve_targets, targets_by_queue_id
+from reconciler.core.planner.slots import QueueSlots
+from reconciler.core.planner.targets import QueueTarget, resolve_targets
 from reconciler.core.planner.webhooks import webhook_actions
 from reconciler.core.problems import Problem
 
 _EMPTY: Mapping[str, str | None] = {}
+_MOVABLE = (Disposition.STICKY, Disposition.PLACE)
+Queues = dict[str, tuple[QueueTarget, QueueSlots]]
+"""live queue id -> (target, its slot calendar), for every queue the plan manages."""
 
 
 def make_plan(
@@ -45,61 +49,74 @@ def make_plan(
     allow_mass_cancel: bool = False,
 ) -> Plan:
     """The actions that bring `live` to `desired` at time `now` (aware), with every problem."""
-    targets, problems = resolve_targets(desired, live.queues)
-    by_queue = targets_by_queue_id(targets)
-    problem_list = list(problems)
-    actions: list[Action] = [a for name in sorted(targets) for a in queue_actions(targets[name])]
+    targets, target_problems = resolve_targets(desired, live.queues)
+    queues: Queues = {t.queue_id: (t, QueueSlots(t.calendar, now)) for t in targets.values()}
+    problems = list(target_problems)
+    actions = [a for name in sorted(targets) for a in queue_actions(targets[name])]
     hook_actions, hook_problems = webhook_actions(desired.webhooks, live.webhooks, secret_digests)
     actions += hook_actions
-    problem_list += hook_problems
-    entries, declared, entry_problems = _entries(desired, targets, live.callbacks, now)
-    problem_list += entry_problems
-    planned = {b.name for b in desired.batches if b.queue in targets}
-    prunes = prune_actions(
-        [b for b in desired.batches if b.name in planned], live.callbacks, declared, now
-    )
+    problems += hook_problems
+    entries, declared, entry_problems = _entries(desired, targets, queues, live.callbacks)
+    problems += entry_problems
+    pruning = [b for b in desired.batches if b.queue in targets]
+    prunes = prune_actions(pruning, live.callbacks, declared, now)
     actions += prunes
     if prunes and not allow_mass_cancel:
-        problem_list += mass_cancel_problems(desired.batches, prunes, live.callbacks)
-    movable = {e.live.id for e in entries if e.live and e.disposition in _MOVABLE}
-    pruned = {a.live_id for a in prunes if a.live_id}
-    base = slot_loads(by_queue, live.callbacks, movable | pruned)
-    usage: list[QueueUsage] = []
-    for queue_id, target in sorted(by_queue.items()):
-        mine = [e for e in entries if e.target.queue_id == queue_id]
-        placement = place(
-            target, [e for e in mine if e.disposition in _MOVABLE], base[queue_id], now
-        )
-        problem_list += placement.problems
-        for entry in mine:
-            actions += callback_actions(entry, placement.slots.get(entry.callback_id))
-        usage.append(usage_of(target, live.callbacks, placement.load, now))
-    live_by_id = {c.id: c for c in live.callbacks}
-    before_moves = slot_loads(by_queue, live.callbacks, pruned | _canceled(actions))
-    actions = reschedule_waves(actions, live_by_id, by_queue, before_moves)
-    ordered = sort_actions(actions)
+        problems += mass_cancel_problems(desired.batches, prunes, live.callbacks)
+    callback_part, usage, placement_problems = _callbacks(entries, queues, live, prunes, now)
+    actions += callback_part
+    problems += placement_problems
+    steps, noops = sort_actions(actions)
     return Plan(
-        actions=tuple(a for a in ordered if a.type is not ActionType.NOOP),
-        noops=tuple(a for a in ordered if a.type is ActionType.NOOP),
-        problems=tuple(sorted(problem_list, key=lambda p: (*p.sort_key(), p.message))),
+        actions=steps,
+        noops=noops,
+        problems=tuple(sorted(problems, key=lambda p: (*p.sort_key(), p.message))),
         reads=reads_of(live),
-        usage=tuple(usage),
+        usage=usage,
         now=now,
     )
 
 
-_MOVABLE = (Disposition.STICKY, Disposition.PLACE)
-
-
-def _canceled(actions: list[Action]) -> set[str]:
-    return {a.live_id for a in actions if a.type is ActionType.CANCEL and a.live_id}
+def _callbacks(
+    entries: Sequence[Entry],
+    queues: Queues,
+    live: LiveState,
+    prunes: Sequence[Action],
+    now: datetime,
+) -> tuple[list[Action], tuple[QueueUsage, ...], list[Problem]]:
+    """Place every queue's reservations, diff them, and order the moves in waves."""
+    slots = {queue_id: pair[1] for queue_id, pair in queues.items()}
+    pruned = {a.live_id for a in prunes if a.live_id}
+    movable = {e.live.id for e in entries if e.live and e.disposition in _MOVABLE}
+    base = slot_loads(slots, live.callbacks, movable | pruned)
+    by_queue: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_queue[entry.target.queue_id].append(entry)
+    booked = booked_counts(live.callbacks, now)
+    actions: list[Action] = []
+    usage: list[QueueUsage] = []
+    problems: list[Problem] = []
+    for queue_id, (target, queue_slots) in sorted(queues.items()):
+        mine = by_queue.get(queue_id, [])
+        movers = [e for e in mine if e.disposition in _MOVABLE]
+        placement = place(target, queue_slots, movers, base[queue_id])
+        problems += placement.problems
+        for declared in mine:
+            entry = placement.revised.get(declared.callback_id, declared)
+            actions += callback_actions(entry, placement.slots.get(entry.callback_id))
+        usage.append(usage_of(target, booked.get(queue_id, 0), placement.load, now))
+    canceled = pruned | {a.live_id for a in actions if a.type is ActionType.CANCEL and a.live_id}
+    before_moves = slot_loads(slots, live.callbacks, canceled)
+    live_by_id = {c.id: c for c in live.callbacks}
+    actions = reschedule_waves(actions, live_by_id, queues, before_moves)
+    return actions, tuple(usage), problems
 
 
 def _entries(
     desired: ManifestSet,
     targets: Mapping[str, QueueTarget],
-    callbacks: tuple[LiveCallback, ...],
-    now: datetime,
+    queues: Queues,
+    callbacks: Sequence[LiveCallback],
 ) -> tuple[list[Entry], set[str], list[Problem]]:
     """Every declared reservation classified; all declared ids; problems (past, duplicate...)."""
     found: dict[str, list[LiveCallback]] = defaultdict(list)
@@ -112,17 +129,17 @@ def _entries(
         target = targets.get(batch.queue)
         if target is None and desired.queue_by_name(batch.queue) is None:
             problems.append(unknown_queue_problem(batch.name, batch.queue, batch.origin))
+        where = (target, queues[target.queue_id][1], batch.address) if target else None
         for reservation in sorted(batch.reservations, key=lambda r: r.callback_id):
             if reservation.callback_id in declared:
-                problems.append(
-                    duplicate_problem(batch.reservation_address(reservation), reservation)
-                )
+                address = batch.reservation_address(reservation)
+                problems.append(duplicate_problem(address, reservation))
                 continue
             declared.add(reservation.callback_id)
-            if target is None:
+            if where is None:
                 continue
             live = current_callback(found.get(reservation.callback_id, ()))
-            entry = classify(batch, reservation, target, live, now)
+            entry = classify(batch, reservation, where, live)
             if entry.disposition is Disposition.PAST:
                 problems.append(past_problem(entry))
             entries.append(entry)

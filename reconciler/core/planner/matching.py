@@ -53,10 +53,22 @@ class _Graph:
             out.append((self.sink, pot[node] - pot[self.sink]))
         return out
 
+    def direct(self, start: int) -> int | None:
+        """A free slot reachable at zero reduced cost (then no path can be shorter), if any.
+
+        Sets the potential of `start`; most demands are placed here without a search.
+        """
+        pot, n = self.potential, self.n
+        pot[start] = max(pot[n + s] - c for s, c in self.cost[start].items())
+        sink = pot[self.sink]
+        for slot, cost in self.cost[start].items():
+            if cost + pot[start] == pot[n + slot] == sink and self.free(slot):
+                return slot
+        return None
+
     def search(self, start: int) -> dict[int, int] | None:
         """Parents along a shortest augmenting path from `start`, or None if there is none."""
         pot = self.potential
-        pot[start] = max(pot[self.n + s] - c for s, c in self.cost[start].items())
         dist = {start: 0}
         parent: dict[int, int] = {}
         settled: dict[int, int] = {}
@@ -96,6 +108,11 @@ def assign(demands: Sequence[Candidates], capacity: Sequence[int]) -> list[int]:
     graph = _Graph(demands, [max(0, c) for c in capacity])
     for start in range(graph.n):
         if not graph.cost[start]:
+            continue
+        slot = graph.direct(start)
+        if slot is not None:
+            graph.members[slot].append(start)
+            graph.chosen[start] = slot
             continue
         parent = graph.search(start)
         if parent is not None:

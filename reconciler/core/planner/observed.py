@@ -11,22 +11,29 @@ from datetime import datetime
 
 from reconciler.core.live import LiveCallback, LiveQueue, LiveState, LiveWebhook
 from reconciler.core.planner.plan import QueueUsage
-from reconciler.core.planner.slots import slot_of
+from reconciler.core.planner.slots import QueueSlots
 from reconciler.core.planner.spechash import spec_hash
 from reconciler.core.planner.targets import QueueTarget
 
 
 def slot_loads(
-    targets: Mapping[str, QueueTarget], callbacks: Iterable[LiveCallback], skip: Collection[str]
+    slots: Mapping[str, QueueSlots], callbacks: Iterable[LiveCallback], skip: Collection[str]
 ) -> dict[str, Counter[datetime]]:
     """queue id -> slot -> occupying callbacks, leaving out the live ids in `skip`."""
-    loads: dict[str, Counter[datetime]] = {queue_id: Counter() for queue_id in targets}
+    loads: dict[str, Counter[datetime]] = {queue_id: Counter() for queue_id in slots}
     for callback in callbacks:
-        target = targets.get(callback.queue_id)
-        if target is None or not callback.status.occupies_slot or callback.id in skip:
+        queue = slots.get(callback.queue_id)
+        if queue is None or not callback.status.occupies_slot or callback.id in skip:
             continue
-        loads[callback.queue_id][slot_of(callback.callback_time, target.calendar)] += 1
+        loads[callback.queue_id][queue.slot_of(callback.callback_time)] += 1
     return loads
+
+
+def booked_counts(callbacks: Iterable[LiveCallback], now: datetime) -> Counter[str]:
+    """queue id -> callbacks occupying a future slot on the platform now."""
+    return Counter(
+        c.queue_id for c in callbacks if c.status.occupies_slot and c.callback_time > now
+    )
 
 
 def _version(version: int, obj: LiveQueue | LiveWebhook | LiveCallback) -> str:
@@ -42,18 +49,10 @@ def reads_of(live: LiveState) -> dict[str, str]:
 
 
 def usage_of(
-    target: QueueTarget,
-    before: Iterable[LiveCallback],
-    after: Mapping[datetime, int],
-    now: datetime,
+    target: QueueTarget, booked_before: int, after: Mapping[datetime, int], now: datetime
 ) -> QueueUsage:
-    """The usage row of one queue: `before` is what the platform holds, `after` the plan's load."""
+    """The usage row of one queue: `booked_before` from the platform, `after` the plan's load."""
     future = {slot: n for slot, n in after.items() if slot > now and n > 0}
-    booked_before = sum(
-        1
-        for c in before
-        if c.queue_id == target.queue_id and c.status.occupies_slot and c.callback_time > now
-    )
     return QueueUsage(
         capacity=target.capacity.name,
         queue_id=target.queue_id,

@@ -17,7 +17,7 @@ from typing import Final
 
 from reconciler.core.planner.entries import Disposition, Entry
 from reconciler.core.planner.matching import UNPLACED, assign
-from reconciler.core.planner.slots import SlotOptions, local_text, slot_of
+from reconciler.core.planner.slots import QueueSlots
 from reconciler.core.planner.targets import QueueTarget
 from reconciler.core.problems import Problem
 
@@ -28,39 +28,45 @@ SHOWN_SLOTS: Final = 8
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """The slot of every placed reservation, what could not be placed, and the load after."""
+    """The slot of every placed reservation, what could not be placed, and the load after.
+
+    `revised` holds entries whose disposition placement changed (a booked callback bumped from
+    a slot over the limit), so that the diff explains the move.
+    """
 
     slots: Mapping[str, datetime]
     unplaced: tuple[Entry, ...]
     load: Mapping[datetime, int]
     problems: tuple[Problem, ...]
+    revised: Mapping[str, Entry]
 
 
 def place(
-    target: QueueTarget, entries: Sequence[Entry], base: Mapping[datetime, int], now: datetime
+    target: QueueTarget, options: QueueSlots, entries: Sequence[Entry], base: Mapping[datetime, int]
 ) -> Placement:
     """Slots for the STICKY and PLACE entries of one queue, on top of the `base` load."""
-    options = SlotOptions(target.calendar, now)
     load: Counter[datetime] = Counter(base)
     kept: dict[str, datetime] = {}
     kept_entries: list[Entry] = []
+    revised: dict[str, Entry] = {}
     todo = [e for e in entries if e.disposition is Disposition.PLACE]
     for entry in sorted(
         (e for e in entries if e.disposition is Disposition.STICKY), key=lambda e: e.callback_id
     ):
         if entry.live is None:  # STICKY entries are always booked; keeps mypy informed
             continue
-        slot = slot_of(entry.live.callback_time, target.calendar)
+        slot = options.slot_of(entry.live.callback_time)
         if load[slot] < target.limit:
             kept[entry.callback_id] = slot
             kept_entries.append(entry)
             load[slot] += 1
         else:
-            note = f"booked slot {local_text(slot, target.calendar)} is over the limit"
-            todo.append(replace(entry, disposition=Disposition.PLACE, note=note))
+            note = f"booked slot {options.local_text(slot)} is over the limit"
+            revised[entry.callback_id] = replace(entry, disposition=Disposition.PLACE, note=note)
+            todo.append(revised[entry.callback_id])
     todo.sort(key=lambda e: e.order_key)
     chosen = _match(todo, options, load, target.limit, {})
-    if any(slot is None for slot in chosen.values()):
+    if any(chosen[e.callback_id] is None and options.open_slots(e.spans) for e in todo):
         todo = kept_entries + todo
         load = Counter(base)
         chosen = _match(todo, options, load, target.limit, kept)
@@ -71,12 +77,12 @@ def place(
             load[placed] += 1
     unplaced = tuple(e for e in todo if chosen[e.callback_id] is None)
     problems = tuple(_unplaceable(e, options, load, target) for e in unplaced)
-    return Placement(slots, unplaced, load, problems)
+    return Placement(slots, unplaced, load, problems, revised)
 
 
 def _match(
     todo: Sequence[Entry],
-    options: SlotOptions,
+    options: QueueSlots,
     load: Mapping[datetime, int],
     limit: int,
     current: Mapping[str, datetime],
@@ -103,23 +109,22 @@ def _match(
 
 
 def _unplaceable(
-    entry: Entry, options: SlotOptions, load: Mapping[datetime, int], target: QueueTarget
+    entry: Entry, options: QueueSlots, load: Mapping[datetime, int], target: QueueTarget
 ) -> Problem:
     """An error naming the full and closed slots of the reservation's windows."""
-    calendar = target.calendar
     seen = [(slot, why) for slot, why in options.blocked(entry.spans)]
     seen += [
         (slot, f"full ({load.get(slot, 0)}/{target.limit})")
         for slot, _ in options.open_slots(entry.spans)
     ]
     seen.sort()
-    shown = [f"{local_text(slot, calendar)} {why}" for slot, why in seen[:SHOWN_SLOTS]]
+    shown = [f"{options.local_text(slot)} {why}" for slot, why in seen[:SHOWN_SLOTS]]
     if len(seen) > SHOWN_SLOTS:
         shown.append(f"and {len(seen) - SHOWN_SLOTS} more")
     detail = (
         "; ".join(shown)
         if shown
-        else (f"no {calendar.slot_minutes}-minute grid slot fits inside its windows")
+        else (f"no {options.calendar.slot_minutes}-minute grid slot fits inside its windows")
     )
     return Problem(
         code="timeslot.unplaceable",

@@ -13,16 +13,12 @@ from datetime import UTC, datetime
 from typing import Final
 
 from reconciler.core.model import TimeWindow
-from reconciler.core.schedule import Calendar, to_utc
+from reconciler.core.schedule import Calendar, SlotClosure, to_utc
 
 WINDOW_WEIGHT: Final = 1_000_000
 """Cost step between windows; larger than the number of slots any one window can hold."""
 
 Span = tuple[datetime, datetime]
-
-
-def window_spans(windows: Sequence[TimeWindow], calendar: Calendar) -> tuple[Span, ...]:
-    return tuple((to_utc(w.start, calendar.tz), to_utc(w.end, calendar.tz)) for w in windows)
 
 
 def slot_of(instant: datetime, calendar: Calendar) -> datetime:
@@ -41,40 +37,80 @@ def local_text(instant: datetime, calendar: Calendar) -> str:
     return calendar.local(instant).isoformat()
 
 
-def sticky_issue(slot: datetime, spans: Sequence[Span], calendar: Calendar) -> str | None:
-    """Why a booked slot is no longer acceptable for its reservation, or None if it still is."""
-    closure = calendar.closure(slot)
-    if closure is not None:
-        return f"booked slot {local_text(slot, calendar)} is {closure}"
-    end = slot + calendar.slot
-    if not any(start <= slot and end <= stop for start, stop in spans):
-        return f"booked slot {local_text(slot, calendar)} is outside the reservation's windows"
-    return None
-
-
-class SlotOptions:
-    """Open future slots per set of windows, computed once per distinct matrix."""
+class QueueSlots:
+    """One queue's calendar with memory: planning asks the same questions of the same slots and
+    windows tens of thousands of times, so every answer is computed once per plan."""
 
     def __init__(self, calendar: Calendar, now: datetime) -> None:
         self.calendar = calendar
         self.now = now
-        self._cache: dict[tuple[Span, ...], tuple[tuple[datetime, int], ...]] = {}
+        self.slot_length = calendar.slot
+        self._spans: dict[tuple[datetime, datetime], Span] = {}
+        self._closures: dict[datetime, SlotClosure | None] = {}
+        self._floors: dict[datetime, datetime] = {}
+        self._open: dict[tuple[Span, ...], tuple[tuple[datetime, int], ...]] = {}
+        self._points: dict[Span, tuple[datetime, ...]] = {}
+
+    def spans(self, windows: Sequence[TimeWindow]) -> tuple[Span, ...]:
+        """The windows as UTC (start, end) pairs."""
+        out = []
+        for w in windows:
+            key = (w.start, w.end)
+            span = self._spans.get(key)
+            if span is None:
+                tz = self.calendar.tz
+                span = self._spans[key] = (to_utc(w.start, tz), to_utc(w.end, tz))
+            out.append(span)
+        return tuple(out)
+
+    def closure(self, slot: datetime) -> SlotClosure | None:
+        if slot in self._closures:
+            return self._closures[slot]
+        found = self._closures[slot] = self.calendar.closure(slot)
+        return found
+
+    def slot_of(self, instant: datetime) -> datetime:
+        found = self._floors.get(instant)
+        if found is None:
+            found = self._floors[instant] = slot_of(instant, self.calendar)
+        return found
+
+    def local_text(self, instant: datetime) -> str:
+        return local_text(instant, self.calendar)
+
+    def sticky_issue(self, slot: datetime, spans: Sequence[Span]) -> str | None:
+        """Why a booked slot is no longer acceptable for its reservation, or None if it is."""
+        closure = self.closure(slot)
+        if closure is not None:
+            return f"booked slot {self.local_text(slot)} is {closure}"
+        end = slot + self.slot_length
+        if not any(start <= slot and end <= stop for start, stop in spans):
+            return f"booked slot {self.local_text(slot)} is outside the reservation's windows"
+        return None
 
     def open_slots(self, spans: tuple[Span, ...]) -> tuple[tuple[datetime, int], ...]:
         """(slot start, cost) of every open future slot, cheapest cost per slot, in time order."""
-        found = self._cache.get(spans)
+        found = self._open.get(spans)
         if found is None:
-            found = self._cache[spans] = self._compute(spans)
+            found = self._open[spans] = self._compute(spans)
+        return found
+
+    def _open_points(self, span: Span) -> tuple[datetime, ...]:
+        """The open future grid slots of one window, in time order."""
+        found = self._points.get(span)
+        if found is None:
+            start, stop = span
+            points = self.calendar.grid_points(max(start, self.now), stop)
+            found = tuple(p for p in points if p > self.now and self.closure(p) is None)
+            self._points[span] = found
         return found
 
     def _compute(self, spans: tuple[Span, ...]) -> tuple[tuple[datetime, int], ...]:
         best: dict[datetime, int] = {}
-        for rank, (start, stop) in enumerate(spans):
-            points = self.calendar.grid_points(max(start, self.now), stop)
-            for index, point in enumerate(points):
+        for rank, span in enumerate(spans):
+            for index, point in enumerate(self._open_points(span)):
                 cost = rank * WINDOW_WEIGHT + index
-                usable = point > self.now and self.calendar.closure(point) is None
-                if usable and cost < best.get(point, cost + 1):
+                if cost < best.get(point, cost + 1):
                     best[point] = cost
         return tuple(sorted(best.items()))
 
@@ -86,7 +122,7 @@ class SlotOptions:
                 out.append((start, "in the past"))
                 continue
             for point in self.calendar.grid_points(start, stop):
-                closure = self.calendar.closure(point)
+                closure = self.closure(point)
                 if point <= self.now:
                     out.append((point, "in the past"))
                 elif closure is not None:

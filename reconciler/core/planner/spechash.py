@@ -75,7 +75,7 @@ def callback_spec(desired: DesiredCallback, *, unmanaged: frozenset[str]) -> dic
         "callback_id": desired.callback_id,
         "callback_number": desired.callback_number,
         "queue_id": desired.queue_id,
-        "slot": utc_text(desired.slot_start),
+        "slot": int(desired.slot_start.timestamp()),
     }
     if FIELD_REASON not in unmanaged:
         spec[FIELD_REASON] = desired.reason
@@ -90,7 +90,7 @@ def live_callback_spec(live: LiveCallback, *, unmanaged: frozenset[str]) -> dict
         "callback_id": live.callback_id,
         "callback_number": live.callback_number,
         "queue_id": live.queue_id,
-        "slot": utc_text(live.callback_time),
+        "slot": int(live.callback_time.timestamp()),
     }
     if FIELD_REASON not in unmanaged:
         spec[FIELD_REASON] = live.reason

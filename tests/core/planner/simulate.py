@@ -7,11 +7,13 @@ without a server.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
+from itertools import groupby
 
 from reconciler.core.actions import (
-    Action,
     ActionType,
     DesiredCallback,
     DesiredQueueSettings,
@@ -55,8 +57,6 @@ def apply_plan(
 
 
 def _queue(queue: LiveQueue, want: DesiredQueueSettings) -> LiveQueue:
-    from datetime import date
-
     return replace(
         queue,
         concurrency_limit=want.concurrency_limit or queue.concurrency_limit,
@@ -106,3 +106,39 @@ def _webhook(
         labels={**(old.labels if old else {}), **dict(want.labels)},
         version=(old.version + 1) if old else 1,
     )
+
+
+def phase_overflows(plan: Plan, live: LiveState) -> list[str]:
+    """Slots that an apply could overfill: each phase's arrivals counted before its departures.
+
+    Actions of one phase run concurrently, so a phase is safe only if every slot can take all
+    the callbacks arriving in it while everything leaving in the same phase is still there.
+    """
+    occupied: Counter[tuple[str, object]] = Counter(
+        (c.queue_id, c.callback_time) for c in live.callbacks if c.status.occupies_slot
+    )
+    where = {c.id: (c.queue_id, c.callback_time) for c in live.callbacks}
+    problems = []
+    for phase, group in groupby(plan.actions, key=lambda a: a.phase):
+        steps = list(group)
+        arriving: Counter[tuple[str, object]] = Counter()
+        limits: dict[tuple[str, object], int] = {}
+        for action in steps:
+            want = action.desired
+            moving = action.type is ActionType.CREATE or any(
+                c.path == "slot" for c in action.changes
+            )
+            if isinstance(want, DesiredCallback) and moving:
+                key = (want.queue_id, want.slot_start)
+                arriving[key] += 1
+                limits[key] = want.concurrency_limit
+        for key, count in arriving.items():
+            if occupied[key] + count > limits[key]:
+                problems.append(f"phase {phase}: {key} would hold {occupied[key] + count}")
+        for action in steps:
+            if action.live_id in where and (
+                action.type is ActionType.CANCEL or any(c.path == "slot" for c in action.changes)
+            ):
+                occupied[where[action.live_id]] -= 1
+        occupied.update(arriving)
+    return problems

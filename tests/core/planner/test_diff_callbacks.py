@@ -47,7 +47,8 @@ def test_missing_callback_is_created_with_ownership_labels() -> None:
     """A create carries managed-by, owner and spec-hash labels and lists what it sets."""
     plan = make_plan(manifests([batch("b", [RES])]), state(), now=NOW)
     (create,) = plan.actions
-    assert create.type is ActionType.CREATE and create.phase == Phase.CREATES
+    assert create.type is ActionType.CREATE
+    assert create.phase == Phase.CREATES
     labels = dict(create.desired.labels)  # type: ignore[union-attr]
     assert labels[LABEL_MANAGED_BY] == "gcbctl"
     assert labels[LABEL_OWNER] == "ReservationBatch/b"
@@ -60,7 +61,8 @@ def test_manifest_change_is_an_update_with_field_diffs_not_drift() -> None:
     live = booked(batch("b", [RES]))
     plan = make_plan(manifests([batch("b", [replace(RES, reason="Billing")])]), live, now=NOW)
     (update,) = plan.actions
-    assert update.type is ActionType.UPDATE and not update.drift
+    assert update.type is ActionType.UPDATE
+    assert not update.drift
     assert update.changes == (FieldChange("reason", "Escalation", "Billing"),)
     assert update.reason == "the manifest changed"
 
@@ -70,8 +72,10 @@ def test_change_outside_gcbctl_is_drift() -> None:
     live = edit(booked(batch("b", [RES])), reason="typed in the UI")
     plan = make_plan(manifests([batch("b", [RES])]), live, now=NOW)
     (update,) = plan.actions
-    assert update.drift and update.reason == "changed outside gcbctl"
-    assert plan.drift == (update,) and plan.changes == ()
+    assert update.drift
+    assert update.reason == "changed outside gcbctl"
+    assert plan.drift == (update,)
+    assert plan.changes == ()
 
 
 def test_number_changes_are_masked() -> None:
@@ -91,7 +95,8 @@ def test_slot_outside_new_windows_is_rescheduled() -> None:
     moved = replace(RES, time_slots=(window(ny(16, 9)),))
     plan = make_plan(manifests([batch("b", [moved])]), live, now=NOW)
     (action,) = plan.actions
-    assert action.type is ActionType.RESCHEDULE and not action.drift
+    assert action.type is ActionType.RESCHEDULE
+    assert not action.drift
     assert action.changes == (
         FieldChange("slot", "2026-12-15T14:00:00-05:00", "2026-12-16T09:00:00-05:00"),
     )
@@ -102,7 +107,8 @@ def test_slot_moved_by_hand_out_of_its_windows_is_drift() -> None:
     """A callback moved by hand to an unacceptable slot is moved back, as drift."""
     live = edit(booked(batch("b", [RES])), callback_time=ny(16, 9).astimezone(UTC))
     (action,) = make_plan(manifests([batch("b", [RES])]), live, now=NOW).actions
-    assert action.type is ActionType.RESCHEDULE and action.drift
+    assert action.type is ActionType.RESCHEDULE
+    assert action.drift
 
 
 def test_unmanaged_fields_are_not_compared() -> None:
@@ -131,9 +137,11 @@ def test_callback_without_labels_is_adopted() -> None:
     """A live callback with the declared callbackId but not gcbctl's labels is adopted."""
     live = state(foreign("a", ny(15, 14, 30), reason="Escalation"))
     (adopt,) = make_plan(manifests([batch("b", [RES])]), live, now=NOW).actions
-    assert adopt.type is ActionType.ADOPT and adopt.phase == Phase.CREATES
+    assert adopt.type is ActionType.ADOPT
+    assert adopt.phase == Phase.CREATES
     paths = [c.path for c in adopt.changes]
-    assert "labels.gcbctl.io/managed-by" in paths and "slot" not in paths
+    assert "labels.gcbctl.io/managed-by" in paths
+    assert "slot" not in paths
 
 
 def test_callback_moving_between_batches_changes_owner() -> None:
@@ -150,7 +158,8 @@ def test_canceled_by_hand_is_booked_again_as_drift() -> None:
     """A callback canceled outside gcbctl is created again and flagged as drift."""
     live = edit(booked(batch("b", [RES])), status=CallbackStatus.CANCELED)
     (create,) = make_plan(manifests([batch("b", [RES])]), live, now=NOW).actions
-    assert create.type is ActionType.CREATE and create.drift
+    assert create.type is ActionType.CREATE
+    assert create.drift
 
 
 def test_callback_on_another_queue_is_canceled_and_created() -> None:

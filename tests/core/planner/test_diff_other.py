@@ -9,6 +9,7 @@ from reconciler.core.actions import ActionType, FieldChange, ResourceType
 from reconciler.core.live import LiveWebhook
 from reconciler.core.model import UNSET, Origin, SecretRef, Webhook
 from reconciler.core.planner import Phase, make_plan
+from reconciler.core.planner.spechash import live_callback_spec, spec_hash
 from tests.core.planner.factories import (
     NOW,
     batch,
@@ -247,3 +248,23 @@ def test_resource_types_are_set() -> None:
         now=NOW,
     )
     assert {a.resource for a in plan.actions} == {ResourceType.CALLBACK, ResourceType.WEBHOOK}
+
+
+def test_webhook_changed_outside_gcbctl_is_drift() -> None:
+    """A webhook disabled by hand is re-enabled, flagged as drift."""
+    desired = manifests(queues=[], webhooks=[hook(enabled=True)])
+    live = apply_plan(make_plan(desired, state(), now=NOW), state())
+    changed = replace(live, webhooks=tuple(replace(h, enabled=False) for h in live.webhooks))
+    (update,) = make_plan(desired, changed, now=NOW).actions
+    assert update.drift
+    assert update.changes == (FieldChange("enabled", False, True),)
+
+
+def test_spec_hash_label_matches_the_object_as_written() -> None:
+    """The spec-hash label of a create equals the hash of the callback the platform then holds."""
+    desired = manifests([batch("b", [reservation("a", window(ny(15, 9)))])])
+    plan = make_plan(desired, state(), now=NOW)
+    (callback,) = apply_plan(plan, state()).callbacks
+    spec = live_callback_spec(callback, unmanaged=frozenset({"channel_preferences"}))
+    assert callback.labels["gcbctl.io/spec-hash"] == spec_hash(spec)
+    assert spec_hash({"b": 1, "a": 2}) == spec_hash({"a": 2, "b": 1})

@@ -14,13 +14,14 @@ from datetime import UTC, timedelta
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from reconciler.core.live import CallbackStatus, LiveCallback, LiveState
-from reconciler.core.model import UNSET, ManifestSet, Reservation, ReservationBatch
+from reconciler.core.live import CallbackStatus, LiveCallback, LiveState, LiveWebhook
+from reconciler.core.model import UNSET, ManifestSet, Origin, Reservation, Webhook
 from reconciler.core.planner import make_plan
 from reconciler.core.render import render_json
 from tests.core.planner.factories import (
     NOW,
     batch,
+    capacity,
     foreign,
     live_queue,
     manifests,
@@ -29,9 +30,10 @@ from tests.core.planner.factories import (
     state,
     window,
 )
-from tests.core.planner.simulate import apply_plan
+from tests.core.planner.simulate import apply_plan, phase_overflows
 
 IDS = [f"c{i}" for i in range(8)]
+ENABLED = st.sampled_from([UNSET, True, False])
 LAWS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -52,8 +54,15 @@ def desired_sets(draw: st.DrawFn) -> ManifestSet:
     for cid in ids:
         res = reservation(cid, *draw(windows()), reason=draw(st.sampled_from(["x", "y", UNSET])))
         batches[draw(st.sampled_from(["b0", "b1"]))].append(res)
+    limit = draw(st.sampled_from([UNSET, 1, 2, 3]))
+    hooks = [
+        Webhook(name, f"https://example.com/{name}", Origin("h.yaml"), enabled=draw(ENABLED))
+        for name in draw(st.lists(st.sampled_from(["h0", "h1", "h2"]), unique=True))
+    ]
     return manifests(
-        [batch(name, items, prune=draw(st.booleans())) for name, items in batches.items()]
+        [batch(name, items, prune=draw(st.booleans())) for name, items in batches.items()],
+        queues=[capacity(concurrency_limit=limit)],
+        webhooks=hooks,
     )
 
 
@@ -89,7 +98,23 @@ def platforms(draw: st.DrawFn) -> LiveState:
         )
         unique.setdefault(key, callback)
     limit = draw(st.integers(1, 3))
-    return state(*unique.values(), queues=[live_queue(limit=limit)])
+    hooks = [
+        LiveWebhook(
+            f"wh{n}",
+            name,
+            "https://old.example.com",
+            "application/json",
+            True,
+            (),
+            labels=draw(
+                st.sampled_from(
+                    [{}, {"gcbctl.io/managed-by": "gcbctl", "gcbctl.io/owner": f"Webhook/{name}"}]
+                )
+            ),
+        )
+        for n, name in enumerate(draw(st.lists(st.sampled_from(["h0", "h1", "h3"]), unique=True)))
+    ]
+    return state(*unique.values(), queues=[live_queue(limit=limit)], webhooks=hooks)
 
 
 def _feasible(plan: object) -> bool:
@@ -114,6 +139,7 @@ def test_apply_then_plan_is_empty(desired: ManifestSet, live: LiveState) -> None
     """After applying a feasible plan to any platform, planning again finds nothing to do."""
     first = make_plan(desired, live, now=NOW, allow_mass_cancel=True)
     assume(_feasible(first))
+    assert phase_overflows(first, live) == []
     after = apply_plan(first, live)
     again = make_plan(desired, after, now=NOW, allow_mass_cancel=True)
     assert [(a.type, a.address, a.changes) for a in again.actions] == []
@@ -130,7 +156,12 @@ def _shuffled(
         replace(c, labels=dict(rng.sample(list(c.labels.items()), len(c.labels))))
         for c in rng.sample(live.callbacks, len(live.callbacks))
     ]
-    return replace(desired, batches=tuple(batches)), replace(live, callbacks=tuple(callbacks))
+    hooks = rng.sample(desired.webhooks, len(desired.webhooks))
+    live_hooks = rng.sample(live.webhooks, len(live.webhooks))
+    return (
+        replace(desired, batches=tuple(batches), webhooks=tuple(hooks)),
+        replace(live, callbacks=tuple(callbacks), webhooks=tuple(live_hooks)),
+    )
 
 
 @LAWS

@@ -11,7 +11,7 @@ from reconciler.core.planner.matching import UNPLACED, assign
 
 
 def test_moves_an_earlier_demand_to_place_a_later_one() -> None:
-    """A greedy pass would give slot 0 to the first demand and strand the second; matching doesn't."""
+    """Greedy would give slot 0 to the first demand and strand the second; matching does not."""
     result = assign([[(0, 0), (1, 1)], [(0, 0)]], [1, 1])
     assert result == [1, 0]
 

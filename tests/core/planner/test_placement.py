@@ -185,3 +185,20 @@ def test_dst_fold_hour_is_placed_on_the_grid() -> None:
     create = plan.actions[-1]
     assert isinstance(create.desired, DesiredCallback)
     assert create.desired.slot_start == start.astimezone(UTC)
+
+
+def test_lower_limit_moves_the_overflow_then_lowers() -> None:
+    """Two callbacks share a slot; lowering the limit to 1 moves one, then lowers the queue."""
+    both = [reservation(c, window(ny(15, 14), 30)) for c in ("a", "b")]
+    desired = manifests([batch("x", both)])
+    live = apply_plan(make_plan(desired, state(), now=NOW), state())
+    assert len({c.callback_time for c in live.callbacks}) == 1
+    lowered = manifests([batch("x", both)], queues=[capacity(concurrency_limit=1)])
+    plan = make_plan(lowered, live, now=NOW)
+    steps = [(a.type, a.address.rsplit("/", 1)[1], a.phase) for a in plan.actions]
+    assert steps == [
+        (ActionType.RESCHEDULE, "b", Phase.RESCHEDULE),
+        (ActionType.UPDATE, "tech-support", Phase.CAPACITY_LOWER),
+    ]
+    assert "over the limit" in plan.actions[0].reason
+    assert make_plan(lowered, apply_plan(plan, live), now=NOW).actions == ()

@@ -1,0 +1,42 @@
+"""`--sandbox`: the README's path, an embedded sandbox, with state kept between commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, CliResult
+
+
+def test_apply_on_the_embedded_sandbox_then_plan_again_with_the_same_state(
+    gcbctl: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """apply --sandbox --sandbox-state books the examples; a later plan on that state is empty."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CALENDAR_WEBHOOK_SECRET", raising=False)
+    state = str(tmp_path / "world.json")
+    first = gcbctl(
+        "apply",
+        "--sandbox",
+        "--sandbox-state",
+        state,
+        str(EXAMPLES),
+        "--auto-approve",
+        "--no-ledger",
+    )
+    assert first.code == 0, first.out + first.err
+    assert "was not available and was not sent" in first.out
+    again = gcbctl(
+        "plan",
+        "--sandbox",
+        "--sandbox-state",
+        state,
+        str(EXAMPLES),
+        "--detailed-exitcode",
+        "--no-ledger",
+    )
+    assert again.code == 0, again.out + again.err
+    fresh = gcbctl("plan", "--sandbox", str(EXAMPLES), "--detailed-exitcode", "--no-ledger")
+    assert fresh.code == 2

@@ -1,0 +1,152 @@
+"""`gcbctl sandbox` as a process: ready file, credentials, clean stop on signals, --state."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from reconciler.sandbox.testing import loopback_tls
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def sandbox_process(
+    tmp_path: Path, *args: str
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+    """Start `gcbctl sandbox --port 0 --ready-file ...` and wait for its ready file."""
+    ready = tmp_path / "ready.json"
+    ready.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "reconciler",
+        "sandbox",
+        "--port",
+        "0",
+        "--ready-file",
+        str(ready),
+        *args,
+    ]
+    env = os.environ | {"PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not ready.exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "sandbox did not become ready"
+            time.sleep(0.02)
+        yield process, json.loads(ready.read_text())
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def _token(info: dict[str, Any]) -> str:
+    client = info["clients"][0]
+    response = httpx.post(
+        f"{info['base_url']}/oauth/token",
+        auth=(client["client_id"], client["client_secret"]),
+        data={"grant_type": "client_credentials"},
+        trust_env=False,
+        verify=loopback_tls(),
+    )
+    return str(response.json()["access_token"])
+
+
+def test_ready_file_credentials_and_sigterm(tmp_path: Path) -> None:
+    """The ready file names a working base URL and clients; SIGTERM stops with exit 0."""
+    with sandbox_process(tmp_path, "--clock", "2026-12-01T00:00:00Z", "--admin-token", "t0k") as (
+        process,
+        info,
+    ):
+        assert info["admin_token"] == "t0k"
+        assert info["clients"][0] == {
+            "client_id": "gcbctl-sandbox",
+            "client_secret": "sandbox-secret-0000",
+            "scopes": ["callback:read", "callback:write", "webhook:read", "webhook:write"],
+        }
+        queues = httpx.get(
+            f"{info['base_url']}/api/v2/queues",
+            headers={"Authorization": f"Bearer {_token(info)}"},
+            trust_env=False,
+            verify=loopback_tls(),
+        )
+        assert queues.headers["date"].startswith("Tue, 01 Dec 2026")
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert info["base_url"] in out
+    assert "sandbox-secret-0000" in out
+    assert "stopped" in out
+
+
+def test_state_survives_a_restart(tmp_path: Path) -> None:
+    """With --state, callbacks and the event sequence survive SIGINT and a restart."""
+    state = tmp_path / "state.json"
+    payload = {
+        "callback_id": "cb_keep",
+        "callback_number": "+14155550199",
+        "time_slot_matrix": [
+            {"start": "2026-12-15T14:00:00-05:00", "end": "2026-12-15T14:15:00-05:00"}
+        ],
+        "channel_preferences": {"primary": "voice", "fallback": "none", "allow_sms": False},
+        "queue_id": "queue_12345",
+    }
+    args = ("--state", str(state), "--clock", "2026-12-01T00:00:00Z")
+    with sandbox_process(tmp_path, *args) as (process, info):
+        headers = {"Authorization": f"Bearer {_token(info)}"}
+        made = httpx.post(
+            f"{info['base_url']}/api/v2/callbacks",
+            json=payload,
+            headers=headers,
+            trust_env=False,
+            verify=loopback_tls(),
+        ).json()
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert oct(state.stat().st_mode & 0o777) == "0o600"
+    with sandbox_process(tmp_path, *args) as (process, info):
+        headers = {"Authorization": f"Bearer {_token(info)}"}
+        again = httpx.get(
+            f"{info['base_url']}/api/v2/callbacks/{made['id']}",
+            headers=headers,
+            trust_env=False,
+            verify=loopback_tls(),
+        )
+        admin = httpx.get(
+            f"{info['base_url']}/_sandbox/state",
+            headers={"Authorization": "Bearer sandbox-admin-0000"},
+            trust_env=False,
+            verify=loopback_tls(),
+        )
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    assert again.json() == made
+    assert admin.json()["next_sequence"] == 2
+
+
+def test_bad_options_are_usage_errors(gcbctl: Any, tmp_path: Path) -> None:
+    """A bad --clock or an unreadable --fixture exits 64 with a hint, serving nothing."""
+    result = gcbctl("sandbox", "--clock", "soon", "--port", "0")
+    assert result.code == 64
+    assert "--clock" in result.err
+    broken = tmp_path / "fixture.yaml"
+    broken.write_text("queues: [{id: q}]\nclients: []\n")
+    result = gcbctl("sandbox", "--fixture", str(broken), "--port", "0")
+    assert result.code == 64
+    assert "q" in result.err
