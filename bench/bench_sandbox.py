@@ -125,7 +125,7 @@ def reference_server(count: int) -> Iterator[str]:
         process.wait()
 
 
-# --- the sandbox ------------------------------------------------------------------------------------
+# --- the sandbox
 
 
 @contextmanager
@@ -256,7 +256,7 @@ def _ws_url(base: str, **params: Any) -> str:
     )
 
 
-# --- create-callback requests per second ------------------------------------------------------------
+# --- create-callback requests per second
 
 
 def _open_queue(base: str) -> None:
@@ -282,12 +282,15 @@ async def _create_rate(base: str, token: str, total: int, workers: int) -> float
     day = datetime(2026, 12, 2, tzinfo=UTC)
 
     def payload(n: int) -> dict[str, Any]:
-        start = day + timedelta(days=n // 14_000)
+        # As gcbctl's driver books: the chosen slot first (room for 50 each), then a fallback hour.
+        start = day + timedelta(minutes=5 * (n // 50))
+        fallback = day + timedelta(days=300)
         return {
             "callback_id": f"bench_{n}",
             "callback_number": "+14155550199",
             "time_slot_matrix": [
-                {"start": start.isoformat(), "end": (start + timedelta(days=1)).isoformat()}
+                {"start": start.isoformat(), "end": (start + timedelta(minutes=5)).isoformat()},
+                {"start": fallback.isoformat(), "end": (fallback + timedelta(hours=1)).isoformat()},
             ],
             "channel_preferences": {"primary": "voice", "fallback": "none", "allow_sms": False},
             "queue_id": "queue_bench",
@@ -307,7 +310,7 @@ async def _create_rate(base: str, token: str, total: int, workers: int) -> float
     return total / (time.perf_counter() - started)
 
 
-# --- driver ----------------------------------------------------------------------------------------
+# --- driver
 
 
 def main() -> None:

@@ -34,6 +34,8 @@ class SandboxOptions:
     clock: str
     admin_token: str
     ready_file: Path | None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
 
 def _clock(text: str) -> SandboxClock:
@@ -86,8 +88,19 @@ def run(options: SandboxOptions) -> int:
             f"cannot listen on {options.host}:{options.port}: {exc.strerror}",
             hint="choose another --port, or --port 0",
         ) from exc
+    if (options.tls_cert is None) != (options.tls_key is None):
+        raise UsageError("--tls-cert and --tls-key go together", hint="pass both, or neither")
+    tls = (
+        (str(options.tls_cert), str(options.tls_key))
+        if options.tls_cert and options.tls_key
+        else None
+    )
+
+    def announce(url: str) -> None:
+        _announce(options, world, url)
+
     try:
-        asyncio.run(serve(world, sock, on_ready=lambda url: _announce(options, world, url)))
+        asyncio.run(serve(world, sock, on_ready=announce, tls=tls))
     finally:
         sock.close()
     click.echo("gcbctl sandbox stopped.")
@@ -143,6 +156,16 @@ def run(options: SandboxOptions) -> int:
     "--ready-file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write base URL and credentials here (JSON) once serving.",
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Serve HTTPS/WSS with this PEM certificate (with --tls-key), for https:// clients.",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The PEM private key for --tls-cert.",
 )
 def command(**raw: Any) -> int:
     """Serve the callback platform API (OAuth, queues, callbacks, webhooks, WebSocket) locally.

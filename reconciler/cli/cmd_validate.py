@@ -24,6 +24,7 @@ from reconciler.core.validate_report import (
 )
 from reconciler.errors import ManifestError, UsageError
 from reconciler.manifests import load
+from reconciler.manifests.loader import paused_gc
 
 EXIT_INVALID = ManifestError.exit_code
 
@@ -51,7 +52,8 @@ def _parse_now(value: str | None) -> datetime:
 def run(options: ValidateOptions, *, color: bool) -> int:
     """Load, validate, report; returns the exit code."""
     loaded = load(options.paths)
-    semantic = loaded.source.locate_all(validate(loaded.manifests, now=options.now))
+    with paused_gc():
+        semantic = loaded.source.locate_all(validate(loaded.manifests, now=options.now))
     problems = sorted([*loaded.problems, *semantic], key=Problem.sort_key)
     if options.strict:
         problems = [problem.as_error() for problem in problems]

@@ -32,14 +32,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 def ledger_option(func: F) -> F:
     """`--ledger PATH` (default `.gcbctl/ledger.jsonl` beside the manifests) and `--no-ledger`."""
     func = click.option(
-        "--no-ledger", is_flag=True, default=False, help="Do not write the audit ledger."
+        "--no-ledger",
+        is_flag=True,
+        default=False,
+        envvar="GCBCTL_NO_LEDGER",
+        help="Do not write the audit ledger [env: GCBCTL_NO_LEDGER=1].",
     )(func)
     return click.option(
         "--ledger",
         "ledger_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="Audit ledger file [default: .gcbctl/ledger.jsonl beside the manifests].",
+        envvar="GCBCTL_LEDGER",
+        help="Audit ledger file [env: GCBCTL_LEDGER; default: .gcbctl/ledger.jsonl beside the "
+        "manifests].",
     )(func)
 
 

@@ -7,11 +7,11 @@ with their hint, so that editors and CI annotate them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
 import click
+import orjson
 
 from reconciler.core.planner import Plan
 from reconciler.core.problems import Problem
@@ -22,7 +22,8 @@ MARKDOWN_PART_BREAK = "\n<!-- gcbctl: next comment -->\n"
 
 def print_plan(plan: Plan, *, output: str, color: bool) -> None:
     if output == "json":
-        click.echo(json.dumps(render_json(plan), indent=2, sort_keys=False))
+        text = orjson.dumps(render_json(plan), option=orjson.OPT_INDENT_2, default=str)
+        click.echo(text.decode())
     elif output == "markdown":
         click.echo(MARKDOWN_PART_BREAK.join(render_markdown(plan)))
     else:

@@ -22,11 +22,15 @@ REFRESH_MARGIN = 30.0
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """An OAuth client; `repr` hides the secret so it cannot leak through logs or tracebacks."""
+    """An OAuth client; `repr` hides the secret so it cannot leak through logs or tracebacks.
+
+    `scopes` empty (the default) asks for every scope the client was granted, so that a read-only
+    client (a CI job that only plans) gets a token instead of `invalid_scope`.
+    """
 
     client_id: str
     client_secret: str = field(repr=False)
-    scopes: tuple[str, ...] = ALL_SCOPES
+    scopes: tuple[str, ...] = ()
 
     def basic_header(self) -> str:
         raw = f"{self.client_id}:{self.client_secret}".encode()

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from reconciler.core.redact import redact_text
+from reconciler.core.retry import parse_retry_after
 from reconciler.errors import (
     ApiError,
     ApiErrorBody,
     AuthError,
     ConflictError,
     RateLimitedError,
+    TransportError,
 )
 
 MAX_TEXT = 300
@@ -78,3 +82,34 @@ def api_error(
         return RateLimitedError(what, body, retry_after=retry_after)
     error_type = {401: AuthError, 403: AuthError, 409: ConflictError}.get(body.status, ApiError)
     return error_type(what, body, hint=_hint(body))
+
+
+def decode(response: httpx.Response) -> Any:
+    """The JSON body of an answer, its text when it is not JSON, None when empty."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def final_answer(
+    method: str,
+    path: str,
+    response: httpx.Response | None,
+    failure: httpx.TransportError | None,
+    attempts: int,
+) -> httpx.Response:
+    """The last attempt's answer when it succeeded; otherwise the gcbctl error for it."""
+    if response is not None and response.is_success:
+        return response
+    if response is None:
+        raise TransportError(
+            f"{method} {path.split('?', 1)[0]} failed after {attempts} tries: "
+            f"{type(failure).__name__}",
+            hint="Check that the target URL is reachable; gcbctl retried with backoff.",
+        ) from failure
+    body = parse_error_body(response.status_code, decode(response))
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    raise api_error(method, path, body, retry_after=retry_after)

@@ -12,7 +12,8 @@ The client does not decide what is safe to repeat for the platform's semantics: 
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -20,7 +21,7 @@ from typing import Any, Self
 import httpx
 
 from reconciler.client._auth import Credentials, TokenCache
-from reconciler.client._errors import api_error, parse_error_body
+from reconciler.client._errors import decode, final_answer
 from reconciler.client._platform import PlatformClock, RateGate
 from reconciler.client._seams import AsyncioSleeper, Clock, Sleeper, SystemClock
 from reconciler.client._trace import TraceparentSource, current_traceparent
@@ -34,31 +35,20 @@ from reconciler.core.retry import (
     parse_retry_after,
     retry_after_wait,
 )
-from reconciler.errors import ApiErrorBody, AuthError, TransportError
+from reconciler.errors import ApiErrorBody, AuthError
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 PAGE_SIZE = 500
 
 
+@dataclass(frozen=True, slots=True)
 class ApiResponse:
-    """A successful answer: status, decoded JSON body (or None) and lower-cased headers."""
+    """A successful answer: status, decoded JSON body (or None) and its headers."""
 
-    __slots__ = ("body", "headers", "status")
-
-    def __init__(self, status: int, body: Any, headers: Mapping[str, str]) -> None:
-        self.status = status
-        self.body = body
-        self.headers = headers
-
-
-def _decode(response: httpx.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return response.text
+    status: int
+    body: Any
+    headers: Mapping[str, str]
 
 
 class ApiClient:
@@ -128,7 +118,7 @@ class ApiClient:
         response = await self._exchange(
             method, path, json=json, params=params, headers=headers, safe=safe, bearer=True
         )
-        return ApiResponse(response.status_code, _decode(response), response.headers)
+        return ApiResponse(response.status_code, decode(response), response.headers)
 
     async def paginate(
         self, path: str, params: Mapping[str, str | int] | None = None
@@ -147,7 +137,7 @@ class ApiClient:
         response = await self._exchange(
             "POST", "/oauth/token", data=self._credentials.form(), headers=headers, safe=True
         )
-        payload = _decode(response)
+        payload = decode(response)
         try:
             return str(payload["access_token"]), float(payload.get("expires_in", 0))
         except (TypeError, KeyError, ValueError) as exc:
@@ -191,7 +181,7 @@ class ApiClient:
                 verdict = Verdict.DONE
             wait = None if verdict is Verdict.DONE else self._retry_wait(response, delays, attempt)
             if wait is None:
-                return self._give_up(method, path, response, failure, attempt)
+                return final_answer(method, path, response, failure, attempt)
             reason = f"status {status}" if status is not None else type(failure).__name__
             self._observer.on_retry(info, wait, reason)
             if status == 429:
@@ -217,7 +207,7 @@ class ApiClient:
         return response, None
 
     def _retry_wait(
-        self, response: httpx.Response | None, delays: Any, attempt: int
+        self, response: httpx.Response | None, delays: Iterator[float], attempt: int
     ) -> float | None:
         if attempt >= self._policy.max_tries:
             return None
@@ -226,26 +216,3 @@ class ApiClient:
         if retry_after is not None:
             return retry_after_wait(retry_after, self._policy, self._rand)
         return float(next(delays))
-
-    def _final(self, method: str, path: str, response: httpx.Response) -> httpx.Response:
-        if response.is_success:
-            return response
-        body = parse_error_body(response.status_code, _decode(response))
-        retry_after = parse_retry_after(response.headers.get("retry-after"))
-        raise api_error(method, path, body, retry_after=retry_after)
-
-    def _give_up(
-        self,
-        method: str,
-        path: str,
-        response: httpx.Response | None,
-        failure: httpx.TransportError | None,
-        attempts: int,
-    ) -> httpx.Response:
-        if response is not None:
-            return self._final(method, path, response)
-        where = f"{method} {path.split('?', 1)[0]}"
-        raise TransportError(
-            f"{where} failed after {attempts} tries: {type(failure).__name__}",
-            hint="Check that the target URL is reachable; gcbctl retried with backoff.",
-        ) from failure

@@ -12,13 +12,13 @@ it has none: reasons are redacted and fingerprints leave callback numbers out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from reconciler.core.actions import Action
 from reconciler.core.planner.plan import Plan
-from reconciler.core.planner.spechash import spec_hash, utc_text
-from reconciler.core.redact import redact_text
+from reconciler.core.planner.spechash import fields_of, spec_hash, utc_text
+from reconciler.core.render.display import redacted
 from reconciler.errors import RefusedError, UsageError
 
 FORMAT_VERSION: Final = "1"
@@ -31,8 +31,7 @@ def fingerprint(action: Action) -> str:
     """What the action writes, hashed without the callback number or labels ("" for none)."""
     if action.desired is None:
         return ""
-    spec = {k: v for k, v in asdict(action.desired).items() if k not in _HIDDEN_FIELDS}
-    return spec_hash(spec)
+    return spec_hash(fields_of(action.desired, hidden=_HIDDEN_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +61,9 @@ class SavedAction:
     def read_key(self) -> str | None:
         return f"{self.resource}/{self.live_id}" if self.live_id else None
 
+    def as_json(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
     @classmethod
     def of(cls, action: Action) -> SavedAction:
         return cls(
@@ -73,7 +75,7 @@ class SavedAction:
             fingerprint=fingerprint(action),
             phase=int(action.phase),
             drift=action.drift,
-            reason=redact_text(action.reason),
+            reason=redacted(action.reason),
         )
 
 
@@ -99,7 +101,7 @@ def dump(
         "planned_at": utc_text(plan.now) if plan.now else None,
         "manifests": {"digest": manifest_digest, "paths": list(paths)},
         "summary": plan.summary(),
-        "actions": [asdict(SavedAction.of(a)) for a in plan.actions],
+        "actions": [SavedAction.of(a).as_json() for a in plan.actions],
         "reads": dict(plan.reads),
     }
 

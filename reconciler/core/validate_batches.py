@@ -21,7 +21,7 @@ from reconciler.core.problems import Problem, Severity
 from reconciler.core.schedule import Calendar, zone
 from reconciler.core.validate_hints import did_you_mean
 from reconciler.core.validate_phone import check_number
-from reconciler.core.validate_windows import WindowFacts, window_facts
+from reconciler.core.validate_windows import WindowFacts, WindowJudge
 
 
 @dataclass(slots=True)
@@ -52,7 +52,7 @@ class BatchChecker:
     def __init__(self, queues: tuple[QueueCapacity, ...], now: datetime) -> None:
         self._queues = {queue.name: queue for queue in queues}
         self._now = now
-        self._calendars: dict[str, Calendar | None] = {}
+        self._judges: dict[str, WindowJudge | None] = {}
         self._facts: dict[str, dict[tuple[object, ...], WindowFacts]] = {}
         self.demand: dict[str, Demand] = {}
 
@@ -60,19 +60,20 @@ class BatchChecker:
         queue = self._queues.get(batch.queue)
         if queue is None:
             return [self._unresolved(batch)]
-        calendar = self._calendar(queue)
+        judge = self._judge(queue)
         problems: list[Problem] = []
-        if calendar is None and (queue.timezone is UNSET or zone(queue.timezone) is not None):
+        if judge is None and (queue.timezone is UNSET or zone(queue.timezone) is not None):
             problems.append(_incomplete(batch, queue))
         demand = self.demand.setdefault(queue.name, Demand(queue))
         for reservation in batch.reservations:
-            problems.extend(self._reservation(reservation, queue, calendar, demand))
+            problems.extend(self._reservation(reservation, queue, judge, demand))
         return problems
 
-    def _calendar(self, queue: QueueCapacity) -> Calendar | None:
-        if queue.name not in self._calendars:
-            self._calendars[queue.name] = calendar_of(queue)
-        return self._calendars[queue.name]
+    def _judge(self, queue: QueueCapacity) -> WindowJudge | None:
+        if queue.name not in self._judges:
+            calendar = calendar_of(queue)
+            self._judges[queue.name] = WindowJudge(calendar, self._now) if calendar else None
+        return self._judges[queue.name]
 
     def _unresolved(self, batch: ReservationBatch) -> Problem:
         return Problem(
@@ -87,7 +88,7 @@ class BatchChecker:
         self,
         reservation: Reservation,
         queue: QueueCapacity,
-        calendar: Calendar | None,
+        judge: WindowJudge | None,
         demand: Demand,
     ) -> list[Problem]:
         problems: list[Problem] = []
@@ -97,7 +98,7 @@ class BatchChecker:
         if number is not None:
             problems.append(number)
         problems.extend(_channels(reservation))
-        if calendar is None:
+        if judge is None:
             return problems
         slots: list[int] = []
         ended = True
@@ -106,14 +107,15 @@ class BatchChecker:
             key = (window.start, window.end, window.start.tzinfo, window.end.tzinfo)
             facts = facts_of.get(key)
             if facts is None:
-                facts = facts_of[key] = window_facts(calendar, window, self._now)
+                facts = facts_of[key] = judge.facts(window)
             if facts.issues:
                 problems.extend(issue.problem(window.origin) for issue in facts.issues)
             slots.extend(facts.slots)
             ended = ended and facts.ended
-        if ended and reservation.time_slots:
+        clean = not any(problem.is_error for problem in problems)
+        if reservation.time_slots and (ended or (clean and not slots)):
             problems.append(_past(reservation))
-        elif not any(problem.is_error for problem in problems):
+        elif clean:
             demand.wants.append((reservation, tuple(slots)))
         return problems
 
@@ -148,7 +150,7 @@ def _channels(reservation: Reservation) -> list[Problem]:
 def _past(reservation: Reservation) -> Problem:
     return Problem(
         "timeslot.past",
-        "every window of this reservation has passed",
+        "every window of this reservation has passed (no slot starts after now)",
         reservation.origin.child("timeSlots"),
         hint="history: plan leaves it alone if the platform has it; remove it when done",
         severity=Severity.WARNING,

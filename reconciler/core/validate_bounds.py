@@ -32,6 +32,15 @@ def offset_text(offset: timedelta | None) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def _shifts(wall: datetime, tz: ZoneInfo) -> bool:
+    return wall.replace(tzinfo=tz).utcoffset() != wall.replace(tzinfo=tz, fold=1).utcoffset()
+
+
+def _in_gap(wall: datetime, tz: ZoneInfo) -> bool:
+    earlier = wall.replace(tzinfo=tz).utcoffset() or timedelta(0)
+    return (wall.replace(tzinfo=tz, fold=1).utcoffset() or timedelta(0)) > earlier
+
+
 def resolve(value: datetime, tz: ZoneInfo, at: str, issues: list[Issue]) -> Bound | None:
     """The bound `value` on `tz`'s clock; None (with an issue) when it names no single instant."""
     if value.tzinfo is not None:
@@ -62,12 +71,26 @@ def resolve(value: datetime, tz: ZoneInfo, at: str, issues: list[Issue]) -> Boun
     return None
 
 
-def _with_offset(value: datetime, tz: ZoneInfo, at: str, issues: list[Issue]) -> Bound:
+def _with_offset(value: datetime, tz: ZoneInfo, at: str, issues: list[Issue]) -> Bound | None:
     instant = value.astimezone(UTC)
     local = instant.astimezone(tz)
     actual = local.utcoffset() or timedelta(0)
     written = value.utcoffset()
     if written and actual != written:  # UTC (Z) is a fine way to name an instant
+        wall = value.replace(tzinfo=None)
+        if _shifts(wall, tz):
+            # The wall time as written falls in a DST change and its offset is not the one the
+            # zone uses then: almost certainly a mistake, so not booked on a guess.
+            issues.append(
+                Issue(
+                    at,
+                    "timeslot.dst-gap" if _in_gap(wall, tz) else "timeslot.dst-fold",
+                    f"{wall:%Y-%m-%d %H:%M} falls in a DST change of {tz.key} and the offset "
+                    f"{offset_text(written)} is not in use then",
+                    "write the local time with the offset the zone uses at that moment",
+                )
+            )
+            return None
         issues.append(
             Issue(
                 at,

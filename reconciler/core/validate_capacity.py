@@ -45,8 +45,8 @@ def _groups(
 
 
 def check_capacity(demand: Demand) -> list[Problem]:
-    """Problems for reservations with no slot left and for groups that exceed capacity."""
-    problems = [_no_slot(reservation) for reservation, slots in demand.wants if not slots]
+    """A problem for each group of reservations that exceeds its capacity."""
+    problems: list[Problem] = []
     limit = demand.queue.concurrency_limit
     calendar = calendar_of(demand.queue)
     if limit is UNSET or calendar is None:
@@ -68,12 +68,3 @@ def check_capacity(demand: Demand) -> list[Problem]:
             )
         )
     return problems
-
-
-def _no_slot(reservation: Reservation) -> Problem:
-    return Problem(
-        "timeslot.no-open-slot",
-        "no open slot is left in any window of this reservation",
-        reservation.origin.child("timeSlots"),
-        hint="add a later window",
-    )

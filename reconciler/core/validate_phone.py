@@ -9,8 +9,8 @@ batches repeat numbers. Messages mask numbers to their last four digits.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Final
+from functools import cache, lru_cache
+from typing import Any, Final
 
 import phonenumbers
 
@@ -29,15 +29,64 @@ def _country_code(digits: str) -> int | None:
     return None
 
 
+_TYPES: Final = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+_Desc = tuple[frozenset[int], re.Pattern[str] | None]
+
+
+def _desc(description: Any) -> _Desc:
+    if description is None or not description.national_number_pattern:
+        return frozenset(), None
+    pattern = re.compile(description.national_number_pattern)
+    return frozenset(description.possible_length or ()), pattern
+
+
+@cache
+def _main_region_rules(code: int) -> tuple[_Desc, tuple[_Desc, ...]] | None:
+    """The general and per-type patterns of the main region of country code `code`.
+
+    None when phonenumbers would not simply pick the main region (it has leading digits).
+    """
+    region = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code][0]
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.leading_digits is not None:
+        return None
+    types = tuple(_desc(getattr(metadata, name, None)) for name in _TYPES)
+    return _desc(metadata.general_desc), types
+
+
+def _matches(national: str, desc: _Desc) -> bool:
+    lengths, pattern = desc
+    if pattern is None or (lengths and len(national) not in lengths):
+        return False
+    return pattern.fullmatch(national) is not None
+
+
 def _valid(number: str, code: int, national: str) -> bool:
-    if national and not national.startswith("0"):
-        parsed = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
-        # The main region is tried first by phonenumbers too; valid there means valid.
-        main_region = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code][0]
-        if phonenumbers.is_valid_number_for_region(parsed, main_region):
-            return True
-        return bool(phonenumbers.is_valid_number(parsed))
-    try:  # leading zeros (Italy) need the full parser
+    """phonenumbers' `is_valid_number`, with a quick exact answer for the common case.
+
+    phonenumbers first tries a country code's main region and accepts the number when it matches
+    the region's general pattern and one of its number-type patterns; doing that check here with
+    compiled patterns is about ten times faster. Anything else asks phonenumbers itself.
+    """
+    rules = _main_region_rules(code) if national and not national.startswith("0") else None
+    if (
+        rules is not None
+        and _matches(national, rules[0])
+        and any(_matches(national, desc) for desc in rules[1])
+    ):
+        return True
+    try:
         return bool(phonenumbers.is_valid_number(phonenumbers.parse(number, None)))
     except phonenumbers.NumberParseException:
         return False

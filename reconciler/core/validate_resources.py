@@ -19,6 +19,8 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def _where(origin: Origin) -> str:
+    if origin.file.endswith(".csv"):
+        return f"{origin.file} (row {origin.path[2] if len(origin.path) > 2 else '?'})"
     return f"{origin.file} (document {origin.document + 1})"
 
 

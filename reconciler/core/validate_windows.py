@@ -3,19 +3,24 @@
 A window bound without an offset is wall-clock time in the queue's timezone: it must exist (not
 in a DST gap) and be unambiguous (not in a DST fold; an explicit offset settles which one is
 meant). Both bounds sit on the slot grid, the end is after the start, and every grid slot in
-between is open (operating hours, not a holiday). Big batches repeat the same windows, so the
-facts about a window are computed once per queue and reused with each reservation's origin.
+between is open (operating hours, not a holiday).
+
+Big batches hold hundreds of thousands of windows, so a `WindowJudge` is made once per queue:
+it precomputes which slot starts are open on each weekday, remembers resolved bounds (windows
+share them) and returns facts that are reused with each reservation's origin.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from reconciler.core.model import TimeWindow
 from reconciler.core.schedule import Calendar, SlotClosure, format_hhmm, hours_by_weekday
 from reconciler.core.validate_bounds import Bound, resolve
 from reconciler.core.validate_issue import Issue
+
+MAX_WINDOW = timedelta(days=31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,94 +43,123 @@ def from_epoch_minute(minute: int) -> datetime:
     return datetime.fromtimestamp(minute * 60, UTC)
 
 
-def _grid_hint(calendar: Calendar, wall: datetime) -> str:
-    minute = wall.hour * 60 + wall.minute
-    below = minute - minute % calendar.slot_minutes
-    above = min(below + calendar.slot_minutes, 24 * 60)
-    return (
-        f"slots are {calendar.slot_minutes} minutes from midnight: "
-        f"use {format_hhmm(below)} or {format_hhmm(above)}"
+def _open_starts(calendar: Calendar) -> tuple[frozenset[int], ...]:
+    """Per weekday, the minutes-of-day at which a whole slot fits in the operating hours."""
+    size = calendar.slot_minutes
+    return tuple(
+        frozenset(
+            minute
+            for low, high in intervals
+            for minute in range(low + (-low) % size, high - size + 1, size)
+        )
+        for intervals in hours_by_weekday(calendar.operating_hours)
     )
 
 
-def _on_grid(wall: datetime, slot_minutes: int) -> bool:
-    return not (wall.second or wall.microsecond or (wall.hour * 60 + wall.minute) % slot_minutes)
+class WindowJudge:
+    """Judges windows on one queue's calendar relative to `now`."""
 
+    def __init__(self, calendar: Calendar, now: datetime) -> None:
+        self.calendar = calendar
+        self._now = now
+        self._now_minute = epoch_minute(now)
+        self._open = _open_starts(calendar)
+        self._bounds: dict[tuple[datetime, object], tuple[Bound | None, tuple[Issue, ...]]] = {}
 
-def window_facts(calendar: Calendar, window: TimeWindow, now: datetime) -> WindowFacts:
-    """Every issue of `window` and its open grid slots that start at or after `now`."""
-    issues: list[Issue] = []
-    start = resolve(window.start, calendar.tz, "start", issues)
-    end = resolve(window.end, calendar.tz, "end", issues)
-    if start is None or end is None:
-        return WindowFacts(tuple(issues), (), ended=end is not None and end.instant <= now)
-    ended = end.instant <= now
-    if end.instant <= start.instant:
-        issues.append(Issue("end", "timeslot.end-before-start", "the window ends before it starts"))
-        return WindowFacts(tuple(issues), (), ended)
-    off_grid = False
-    for at, bound in (("start", start), ("end", end)):
-        if not _on_grid(bound.wall, calendar.slot_minutes):
-            off_grid = True
+    def _resolve(self, value: datetime, at: str, issues: list[Issue]) -> Bound | None:
+        """`resolve`, remembered: one window's end is often another's start."""
+        key = (value, value.tzinfo)
+        cached = self._bounds.get(key)
+        if cached is None:
+            found: list[Issue] = []
+            cached = self._bounds[key] = (resolve(value, self.calendar.tz, "", found), tuple(found))
+        issues.extend(replace(issue, at=at) for issue in cached[1])
+        return cached[0]
+
+    def facts(self, window: TimeWindow) -> WindowFacts:
+        """Every issue of `window` and its open grid slots that start at or after `now`."""
+        issues: list[Issue] = []
+        start = self._resolve(window.start, "start", issues)
+        end = self._resolve(window.end, "end", issues)
+        if start is None or end is None:
+            ended = end is not None and end.instant <= self._now
+            return WindowFacts(tuple(issues), (), ended)
+        ended = end.instant <= self._now
+        if end.instant <= start.instant:
+            issues.append(
+                Issue("end", "timeslot.end-before-start", "the window ends before it starts")
+            )
+        elif end.instant - start.instant > MAX_WINDOW:
             issues.append(
                 Issue(
-                    at,
-                    "timeslot.off-grid",
-                    f"{at} {bound.wall:%H:%M} is not on the queue's slot grid",
-                    _grid_hint(calendar, bound.wall),
+                    "end",
+                    "timeslot.too-long",
+                    "the window is longer than 31 days",
+                    "a window is the range you accept for one callback; list several instead",
                 )
             )
-    if off_grid:
+        elif self._on_grid(start, "start", issues) & self._on_grid(end, "end", issues):
+            slots = self._open_slots(start, end, issues)
+            return WindowFacts(tuple(issues), slots, ended)
         return WindowFacts(tuple(issues), (), ended)
-    slots = _open_slots(calendar, start, end, now, issues)
-    return WindowFacts(tuple(issues), slots, ended)
 
-
-def _open_slots(
-    calendar: Calendar, start: Bound, end: Bound, now: datetime, issues: list[Issue]
-) -> tuple[int, ...]:
-    """Epoch minutes of the window's open slots from `now` on; closed slots become issues.
-
-    Most windows lie within one local day without a DST change; their slots are plain
-    wall-clock steps, computed without a timezone conversion per slot.
-    """
-    step = calendar.slot
-    if start.offset != end.offset or start.wall.date() != (end.wall - step).date():
-        return _open_slots_any(calendar, start.instant, end.instant, now, issues)
-    if start.wall.date() in calendar.holidays:
-        issues.append(_closure_issue(calendar, start.instant, SlotClosure.HOLIDAY))
-        return ()
-    minutes = calendar.slot_minutes
-    first = start.wall.hour * 60 + start.wall.minute
-    intervals = hours_by_weekday(calendar.operating_hours)[start.wall.weekday()]
-    base, now_minute = epoch_minute(start.instant), epoch_minute(now)
-    slots: list[int] = []
-    for index in range((end.instant - start.instant) // step):
-        minute = first + index * minutes
-        if not any(low <= minute and minute + minutes <= high for low, high in intervals):
-            issues.append(
-                _closure_issue(calendar, start.instant + index * step, SlotClosure.CLOSED)
+    def _on_grid(self, bound: Bound, at: str, issues: list[Issue]) -> bool:
+        wall, size = bound.wall, self.calendar.slot_minutes
+        minute = wall.hour * 60 + wall.minute
+        if not (wall.second or wall.microsecond or minute % size):
+            return True
+        below = minute - minute % size
+        issues.append(
+            Issue(
+                at,
+                "timeslot.off-grid",
+                f"{at} {wall:%H:%M} is not on the queue's slot grid",
+                f"slots are {size} minutes from midnight: "
+                f"use {format_hhmm(below)} or {format_hhmm(min(below + size, 24 * 60))}",
             )
-            return tuple(slots)
-        if base + index * minutes >= now_minute:
-            slots.append(base + index * minutes)
-    return tuple(slots)
+        )
+        return False
 
+    def _open_slots(self, start: Bound, end: Bound, issues: list[Issue]) -> tuple[int, ...]:
+        """Epoch minutes of the window's open slots from `now` on; a closed slot is an issue.
 
-def _open_slots_any(
-    calendar: Calendar, start: datetime, end: datetime, now: datetime, issues: list[Issue]
-) -> tuple[int, ...]:
-    slots: list[int] = []
-    reported: set[SlotClosure] = set()
-    for slot in calendar.grid_points(start, end):
-        closure = calendar.closure(slot)
-        if closure is None:
-            if slot >= now:
+        Most windows lie within one local day without a DST change: their slots are plain
+        wall-clock steps, checked without a timezone conversion per slot.
+        """
+        first, last = start.wall, end.wall
+        same_day = first.date() == last.date() or (
+            last.hour == last.minute == 0 and last.toordinal() == first.toordinal() + 1
+        )
+        if start.offset != end.offset or not same_day:
+            return self._open_slots_any(start.instant, end.instant, issues)
+        if first.date() in self.calendar.holidays:
+            issues.append(_closure_issue(self.calendar, start.instant, SlotClosure.HOLIDAY))
+            return ()
+        size = self.calendar.slot_minutes
+        open_starts = self._open[first.weekday()]
+        minute0, base = first.hour * 60 + first.minute, epoch_minute(start.instant)
+        slots: list[int] = []
+        for offset in range(0, epoch_minute(end.instant) - base, size):
+            if minute0 + offset not in open_starts:
+                closed = start.instant + timedelta(minutes=offset)
+                issues.append(_closure_issue(self.calendar, closed, SlotClosure.CLOSED))
+                return ()
+            if base + offset >= self._now_minute:
+                slots.append(base + offset)
+        return tuple(slots)
+
+    def _open_slots_any(
+        self, start: datetime, end: datetime, issues: list[Issue]
+    ) -> tuple[int, ...]:
+        slots: list[int] = []
+        for slot in self.calendar.grid_points(start, end):
+            closure = self.calendar.closure(slot)
+            if closure is not None:
+                issues.append(_closure_issue(self.calendar, slot, closure))
+                return ()
+            if slot >= self._now:
                 slots.append(epoch_minute(slot))
-        elif closure not in reported:
-            reported.add(closure)
-            issues.append(_closure_issue(calendar, slot, closure))
-    return tuple(slots)
+        return tuple(slots)
 
 
 def _closure_issue(calendar: Calendar, slot: datetime, closure: SlotClosure) -> Issue:

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reconciler.drivers.callback_wire import format_time
-from reconciler.sandbox.testing import running_sandbox
 
 DEMO_CLOCK = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -34,6 +33,9 @@ async def embedded_sandbox(
     *, state_file: str | None = None, clock: datetime | None = None
 ) -> AsyncIterator[EmbeddedSandbox]:
     """A running sandbox for the duration of the block."""
+    # Loaded here, not at import: the server stack costs every other command a second of startup.
+    from reconciler.sandbox.testing import running_sandbox  # noqa: PLC0415
+
     state = Path(state_file) if state_file else None
     start = format_time(clock or DEMO_CLOCK)
     with running_sandbox(clock=start, state=state) as sandbox:

@@ -8,9 +8,11 @@ through the source map). `load_and_validate` adds the semantic rules of
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -51,13 +53,31 @@ class _Collected:
     canonical: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects.
+
+    Loading 50,000 reservations creates millions of dicts and values and none of them form
+    cycles; the collector's repeated full passes over that growing heap cost about a third of
+    the loading time. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(paths: Sequence[str], *, stdin: bytes | None = None) -> LoadResult:
     """Read every manifest under `paths` (`-` is standard input); problems are located."""
     files = collect(paths, stdin=stdin)
     source = SourceMap()
     collected = _Collected()
-    for file in files:
-        _load_file(file, source, collected)
+    with paused_gc():
+        for file in files:
+            _load_file(file, source, collected)
     manifests = ManifestSet(
         queues=tuple(sorted(collected.queues, key=lambda item: item.name)),
         webhooks=tuple(sorted(collected.webhooks, key=lambda item: item.name)),
@@ -73,7 +93,8 @@ def load_and_validate(
 ) -> LoadResult:
     """`load` plus the semantic rules; raises ManifestError if any problem is an error."""
     loaded = load(paths, stdin=stdin)
-    semantic = loaded.source.locate_all(validate(loaded.manifests, now=now))
+    with paused_gc():
+        semantic = loaded.source.locate_all(validate(loaded.manifests, now=now))
     problems = sorted([*loaded.problems, *semantic], key=Problem.sort_key)
     if strict:
         problems = [problem.as_error() for problem in problems]

@@ -81,11 +81,14 @@ def _convert(key: str, error: Any, origin: Origin) -> Iterator[Problem]:
     if kind_name == "AdditionalProperties":
         allowed = _allowed_keys(key, tuple(error.schema_path))
         for unexpected in error.kind.unexpected:
+            hint = _nearest_hint(unexpected, allowed) or f"known here: {', '.join(allowed)}"
+            if unexpected == "<<":
+                hint = "YAML merge keys (<<) are not supported; write the values out"
             yield Problem(
                 "schema.additional-property",
                 f"unknown property {unexpected!r}",
                 where.child(unexpected),
-                hint=_nearest_hint(unexpected, allowed),
+                hint=hint,
             )
         return
     if kind_name == "Required":

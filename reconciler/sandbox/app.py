@@ -74,18 +74,18 @@ ROUTES = [
 
 
 class DateHeader:
-    """Stamps every HTTP response with the sandbox clock (RFC 7231 `Date`)."""
+    """Stamps every HTTP response (refused WebSocket handshakes too) with the sandbox clock."""
 
     def __init__(self, app: ASGIApp, clock: SandboxClock) -> None:
         self.app, self.clock = app, clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
 
         async def stamped(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] in ("http.response.start", "websocket.http.response.start"):
                 date = email.utils.format_datetime(self.clock.now(), usegmt=True)
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
                 message["headers"] = [*headers, (b"date", date.encode())]

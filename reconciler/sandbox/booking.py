@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from reconciler.sandbox.calendar import Closure, closure, on_grid, slot_floor, slot_starts
+from reconciler.sandbox.calendar import Closure, first_closed, on_grid, slot_floor, slot_starts
 from reconciler.sandbox.problems import Detail
 from reconciler.sandbox.records import Queue
 
@@ -76,13 +76,13 @@ def check_windows(queue: Queue, windows: list[Window], now: datetime) -> list[De
 
 
 def _closed_slots(queue: Queue, window: Window, where: str) -> list[Detail]:
-    for start in slot_starts(queue, window.start, window.end):
-        reason = closure(queue, start)
-        if reason is not None:
-            what = "a holiday" if reason is Closure.HOLIDAY else "outside operating hours"
-            message = f"{where}: the slot at {start.isoformat()} is {what}"
-            return [Detail("slot.outside.operating.hours", where, message=message)]
-    return []
+    found = first_closed(queue, slot_starts(queue, window.start, window.end))
+    if found is None:
+        return []
+    start, reason = found
+    what = "a holiday" if reason is Closure.HOLIDAY else "outside operating hours"
+    message = f"{where}: the slot at {start.isoformat()} is {what}"
+    return [Detail("slot.outside.operating.hours", where, message=message)]
 
 
 def choose_slot(

@@ -81,25 +81,48 @@ def slot_starts(queue: Queue, start: datetime, end: datetime) -> list[datetime]:
     return starts
 
 
+Hours = tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=256)
+def _weekly(windows: tuple[tuple[tuple[str, ...], object, object], ...]) -> tuple[Hours, ...]:
+    """Open intervals (minutes from midnight) per weekday, Monday first, parsed once."""
+    week: list[list[tuple[int, int]]] = [[] for _ in DAYS]
+    for days, opens, closes in windows:
+        begin, end = hhmm(opens), hhmm(closes)
+        if begin is None or end is None:
+            continue
+        for day in days:
+            if day in DAYS:
+                week[DAYS.index(day)].append((begin, end))
+    return tuple(tuple(intervals) for intervals in week)
+
+
+def weekly_hours(queue: Queue) -> tuple[Hours, ...]:
+    key = tuple(
+        (tuple(w.get("days", ())), w.get("open"), w.get("close")) for w in queue.operating_hours
+    )
+    return _weekly(key)
+
+
 def closure(queue: Queue, slot_start: datetime) -> Closure | None:
     """Why the slot at `slot_start` is closed, or None when it can take callbacks."""
-    tz = _queue_zone(queue)
-    local_start = slot_start.astimezone(tz)
-    local_end = (slot_start + timedelta(minutes=queue.slot_minutes)).astimezone(tz)
-    if local_start.date().isoformat() in queue.holidays:
-        return Closure.HOLIDAY
-    begin = local_start.hour * 60 + local_start.minute
-    finish = local_end.hour * 60 + local_end.minute
-    if local_end.date() != local_start.date():
-        finish += 24 * 60
-    day = DAYS[local_start.weekday()]
-    for window in queue.operating_hours:
-        opens, closes = hhmm(window.get("open")), hhmm(window.get("close"))
-        inside = opens is not None and closes is not None and opens <= begin and finish <= closes
-        if inside and day in window.get("days", ()):
-            return None
-    return Closure.CLOSED
+    found = first_closed(queue, [slot_start])
+    return found[1] if found else None
 
 
-def utc(instant: datetime) -> datetime:
-    return instant.astimezone(UTC)
+def first_closed(queue: Queue, starts: list[datetime]) -> tuple[datetime, Closure] | None:
+    """The first of the slots at `starts` that cannot take callbacks, and why."""
+    tz, week = _queue_zone(queue), weekly_hours(queue)
+    holidays, length = frozenset(queue.holidays), timedelta(minutes=queue.slot_minutes)
+    for start in starts:
+        local_start, local_end = start.astimezone(tz), (start + length).astimezone(tz)
+        if local_start.date().isoformat() in holidays:
+            return start, Closure.HOLIDAY
+        begin = local_start.hour * 60 + local_start.minute
+        finish = local_end.hour * 60 + local_end.minute
+        if local_end.date() != local_start.date():
+            finish += 24 * 60
+        if not any(o <= begin and finish <= c for o, c in week[local_start.weekday()]):
+            return start, Closure.CLOSED
+    return None

@@ -1,5 +1,8 @@
 """Queue and webhook operations: queue settings, webhook CRUD with unique names.
 
+Webhook changes are not announced on the event stream: its event names are the platform's
+(`reservation.*`, `queue.updated`), the same set webhooks can subscribe to.
+
 Callers hold `store.lock`. Lowering a queue's concurrency limit below what some slot already holds
 is allowed; the response reports those slots as `over_capacity_slots`.
 """
@@ -76,17 +79,11 @@ def create_webhook(store: Store, fields: dict[str, Any]) -> Webhook:
     )
     store.webhooks[webhook.id] = webhook
     store.changed()
-    store.emit("webhook.created", "api", webhook.to_json(), None)
     return webhook
 
 
 def replace_webhook(
-    store: Store,
-    ident: str,
-    fields: dict[str, Any],
-    if_match: int | None,
-    *,
-    changed_by: str = "api",
+    store: Store, ident: str, fields: dict[str, Any], if_match: int | None
 ) -> Webhook:
     """PUT: every field replaced; a body without `secret` keeps the stored one."""
     webhook = store.webhook(ident)
@@ -98,7 +95,6 @@ def replace_webhook(
         webhook.secret = fields["secret"]
     webhook.touch(store.clock.now())
     store.changed()
-    store.emit("webhook.updated", changed_by, webhook.to_json(), None)
     return webhook
 
 
@@ -107,4 +103,3 @@ def delete_webhook(store: Store, ident: str, if_match: int | None) -> None:
     store.check_version(ident, webhook.version, if_match)
     del store.webhooks[ident]
     store.changed()
-    store.emit("webhook.deleted", "api", webhook.to_json(), None)

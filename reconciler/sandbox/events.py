@@ -24,6 +24,7 @@ class LogEntry:
     correlation_id: str
     event: str
     queue_id: str | None
+    resource_id: str
     occurred_ms: int
     frame: bytes
 
@@ -49,7 +50,8 @@ class EventLog:
         stamp = self._clock.now_ms()
         payload = encode_event(Event(correlation, sequence, event, changed_by, resource))
         frame = encode_frame(Frame(FrameType.RESERVATION_UPDATE, payload, stamp))
-        entry = LogEntry(sequence, correlation, event, queue_id, stamp, frame)
+        ident = str(resource.get("id", ""))
+        entry = LogEntry(sequence, correlation, event, queue_id, ident, stamp, frame)
         self._entries.append(entry)
         self._by_correlation[correlation] = sequence
         self.prune()

@@ -20,6 +20,7 @@ from reconciler.wire import Ack
 class _Pending:
     sent_at: float
     correlation_id: str
+    resource_id: str
     frame: bytes
 
 
@@ -55,6 +56,9 @@ class Outbox:
             if sequence is not None and self._pending.pop(sequence, None) is not None:
                 self.acked += 1
             return
+        if ack.resource_id is not None:
+            self._ack_resource(ack.resource_id)
+            return
         limit = ack.sequence if ack.sequence is not None else -1
         while self._pending:
             first = next(iter(self._pending))
@@ -62,6 +66,13 @@ class Outbox:
                 break
             self._by_correlation.pop(self._pending.pop(first).correlation_id, None)
             self.acked += 1
+
+    def _ack_resource(self, ident: str) -> None:
+        """The product document's `{"status":"ack","id":...}`: every pending event about `ident`."""
+        done = [seq for seq, pending in self._pending.items() if pending.resource_id == ident]
+        for sequence in done:
+            self._by_correlation.pop(self._pending.pop(sequence).correlation_id, None)
+        self.acked += len(done)
 
     def take(self, now: float, limit: int) -> list[bytes]:
         """Up to `limit` frames to send now: overdue redeliveries first, then new events."""
@@ -94,7 +105,8 @@ class Outbox:
         return not self._queues or entry.queue_id in self._queues
 
     def _hold(self, entry: LogEntry, now: float) -> bytes:
-        self._pending[entry.sequence] = _Pending(now, entry.correlation_id, entry.frame)
+        pending = _Pending(now, entry.correlation_id, entry.resource_id, entry.frame)
+        self._pending[entry.sequence] = pending
         self._by_correlation[entry.correlation_id] = entry.sequence
         if self._next_check == float("inf"):
             self._next_check = now + self._settings.ack_timeout_seconds

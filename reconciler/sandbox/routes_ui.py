@@ -112,7 +112,7 @@ async def patch_webhook(request: Request, world: World) -> Response:
         fields, problems = read_webhook(merged)
         if problems:
             raise bad_request(problems)
-        changed = catalog.replace_webhook(world.store, current.id, fields, None, changed_by="ui")
+        changed = catalog.replace_webhook(world.store, current.id, fields, None)
     return JSON(changed.to_json())
 
 

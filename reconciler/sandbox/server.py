@@ -88,12 +88,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url(sock: socket.socket) -> str:
+def base_url(sock: socket.socket, *, tls: bool = False) -> str:
     host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    scheme = "https" if tls else "http"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
-def make_server(world: World, *, log_level: str = "warning") -> SandboxServer:
+def make_server(
+    world: World, *, log_level: str = "warning", tls: tuple[str, str] | None = None
+) -> SandboxServer:
+    """The uvicorn server for `world`; `tls` is (certificate file, key file) to serve HTTPS/WSS."""
     config = uvicorn.Config(
         create_app(world),
         ws=LenientWebSocketProtocol,
@@ -105,6 +109,8 @@ def make_server(world: World, *, log_level: str = "warning") -> SandboxServer:
         log_level=log_level,
         access_log=False,
         timeout_graceful_shutdown=2,
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
     )
     return SandboxServer(config)
 
@@ -116,12 +122,13 @@ async def serve(
     on_ready: Callable[[str], None] | None = None,
     server: uvicorn.Server | None = None,
     log_level: str = "warning",
+    tls: tuple[str, str] | None = None,
 ) -> None:
     """Serve until told to exit; `on_ready(base_url)` runs once the socket accepts requests."""
-    server = server or make_server(world, log_level=log_level)
+    server = server or make_server(world, log_level=log_level, tls=tls)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn offers no event
         await asyncio.sleep(0.005)
     if server.started and on_ready is not None:
-        on_ready(base_url(sock))
+        on_ready(base_url(sock, tls=server.config.is_ssl))
     await task

@@ -26,7 +26,6 @@ from reconciler.sandbox.faults import FaultBook
 from reconciler.sandbox.outbox import Outbox
 from reconciler.sandbox.ratelimit import RateLimiter
 from reconciler.sandbox.records import iso
-from reconciler.sandbox.resource_inputs import WEBHOOK_EVENTS
 from reconciler.sandbox.settings import SandboxSettings
 from reconciler.sandbox.store import Store
 
@@ -88,20 +87,20 @@ class World:
     def emit(
         self, event: str, changed_by: str, resource: dict[str, Any], queue_id: str | None
     ) -> None:
-        """Announce a change on the stream and to subscribed webhooks."""
+        """Announce a change on the stream and to webhooks subscribed to `event`."""
         self.log.append(event, changed_by, resource, queue_id)
-        if event in WEBHOOK_EVENTS:
-            with contextlib.suppress(RuntimeError):  # no running loop: nobody to deliver from
-                self.dispatcher.enqueue(event, resource, iso(self.clock.now()))
+        with contextlib.suppress(RuntimeError):  # no running loop: nobody to deliver from
+            self.dispatcher.enqueue(event, resource, iso(self.clock.now()))
 
     def wake_all(self) -> None:
         for conn in self.connections:
             conn.wake.set()
 
     def reset(self) -> None:
-        """Back to the fixture: state, events, tokens, rate buckets and faults."""
+        """Back to the fixture: state, events (sequence restarts at 1), tokens, buckets, faults."""
         self.store.load(self.fixture)
         self.log.clear()
+        self.log.next_sequence = 1
         self.authority.expire_all()
         self.limiter.reset()
         self.faults.clear()

@@ -41,10 +41,15 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Ack:
-    """An acknowledgment of one event (`correlation_id`) or of all up to `sequence`."""
+    """An acknowledgment of one event (`correlation_id`) or of all up to `sequence`.
+
+    `resource_id` carries the product document's own form, `{"status":"ack","id":"..."}`,
+    which names the acknowledged object rather than the event.
+    """
 
     correlation_id: str | None = None
     sequence: int | None = None
+    resource_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +137,10 @@ def decode_ack(payload: bytes) -> Ack:
         return Ack(correlation_id=corr, sequence=seq if _is_int(seq) else None)
     if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0:
         return Ack(sequence=seq)
-    raise ProtocolError("acknowledgment names neither a correlation_id nor a sequence")
+    ident = value.get("id")
+    if isinstance(ident, str) and ident:
+        return Ack(resource_id=ident)
+    raise ProtocolError("acknowledgment names no correlation_id, sequence or id")
 
 
 def encode_control(control: Control) -> bytes:

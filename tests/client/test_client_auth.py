@@ -83,3 +83,25 @@ async def test_parallel_401s_for_one_token_refresh_once(platform: FakePlatform) 
         await asyncio.gather(*(client.request("GET", "/api/v2/queues") for _ in range(10)))
     assert platform.token_count == 2
     assert len(platform.api_requests) == 21
+
+
+async def test_403_is_an_auth_error_without_a_refresh(platform: FakePlatform) -> None:
+    """A missing scope (403) is reported at once with a hint naming the scopes; no refresh."""
+    platform.script = [error(403, "missing.scope")]
+    async with platform.client() as client:
+        with pytest.raises(AuthError) as raised:
+            await client.request("POST", "/api/v2/callbacks", json={}, retry_safe=True)
+    assert "scope" in (raised.value.hint or "")
+    assert platform.token_count == 1
+    assert len(platform.api_requests) == 1
+
+
+async def test_token_request_asks_for_the_granted_scopes_only_when_told(
+    platform: FakePlatform,
+) -> None:
+    """The token request is a Basic-auth client-credentials grant with no scope by default."""
+    async with platform.client() as client:
+        await client.request("GET", "/api/v2/queues")
+    token_request = platform.requests[0]
+    assert token_request.headers["authorization"].startswith("Basic ")
+    assert token_request.content == b"grant_type=client_credentials"

@@ -84,3 +84,11 @@ async def test_cancel_then_read_keeps_history(world: Sandbox) -> None:
     assert [c.status for c in live.callbacks if c.callback_id == "cb_gone"] == [
         CallbackStatus.CANCELED
     ]
+
+
+async def test_a_read_only_client_can_read(world: Sandbox) -> None:
+    """A client granted only the read scopes gets a token and reads (plan in CI)."""
+    credentials = Credentials(world.readonly_client_id, world.readonly_client_secret)
+    async with CallbackDriver(ApiClient(world.base_url, credentials)) as driver:
+        live = await driver.read(queue_refs=[QueueRef(id="queue_12345")])
+    assert live.queues

@@ -14,10 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reconciler.sandbox.testing import Sandbox, running_sandbox
+from reconciler.sandbox.testing import Sandbox
 from tests.conftest import REPO
 from tests.integration.bulk import write_bulk
 from tests.integration.conftest import CLOCK
+from tests.integration.sandbox_process import sandbox_process
 
 COUNT = 2000
 KILLS = 5
@@ -70,7 +71,7 @@ def test_apply_killed_five_times_then_rerun_books_each_callback_once(tmp_path: P
     """Five SIGKILLs at random points of an apply of 2,000, then a re-run: 2,000 booked once."""
     manifests = write_bulk(tmp_path / "bulk", COUNT)
     rng = random.Random(20261201)
-    with running_sandbox(clock=CLOCK, rate_limit=60000) as world:
+    with sandbox_process(CLOCK, rate_limit=60000) as world:
         env = environment(world)
         apply = gcbctl(world, "apply", str(manifests), "--auto-approve")
         kills = sum(

@@ -6,8 +6,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 
+from reconciler.cli.options import ledger_option
 from reconciler.ledger import Ledger
 from tests.conftest import CliResult
 
@@ -126,3 +128,18 @@ def test_show_filters_and_prints_text_or_json(gcbctl: Run, ledger_file: Path) ->
 def test_show_rejects_a_bad_since(gcbctl: Run, ledger_file: Path) -> None:
     """An unreadable --since is a usage error."""
     assert gcbctl("ledger", "show", str(ledger_file), "--since", "yesterday").code == 64
+
+
+def test_ledger_options_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GCBCTL_LEDGER and GCBCTL_NO_LEDGER set the ledger options, for CI and test suites."""
+    seen: dict[str, object] = {}
+
+    @click.command()
+    @ledger_option
+    def probe(ledger_path: Path | None, no_ledger: bool) -> None:
+        seen.update(path=ledger_path, off=no_ledger)
+
+    monkeypatch.setenv("GCBCTL_LEDGER", "/tmp/audit.jsonl")
+    monkeypatch.setenv("GCBCTL_NO_LEDGER", "1")
+    probe.main([], standalone_mode=False)
+    assert seen == {"path": Path("/tmp/audit.jsonl"), "off": True}

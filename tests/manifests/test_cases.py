@@ -1,15 +1,15 @@
-"""Every folder under valid/ and invalid/ validates to exactly the problems its expect.yaml lists."""
+"""Each folder under valid/ and invalid/ validates to exactly the problems its expect.yaml lists."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from manifest_cases import Case, discover
 
 from reconciler.core.problems import Problem
 from reconciler.core.validate import validate
 from reconciler.manifests import load
-from manifest_cases import Case, discover
 
 INVALID = discover("invalid")
 VALID = discover("valid")
@@ -41,7 +41,7 @@ def test_there_are_enough_cases() -> None:
 
 @pytest.mark.parametrize("case", INVALID, ids=[case.name for case in INVALID])
 def test_invalid_case_reports_exactly_its_problems(case: Case) -> None:
-    """An invalid case yields its listed problems (code, file, line, column) and at least one error."""
+    """An invalid case yields its listed problems (code, file, line, column), at least one error."""
     problems = _problems(case)
     assert _keys(problems) == _expected(case.expect["problems"])
     assert any(problem.is_error for problem in problems)

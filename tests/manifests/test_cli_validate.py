@@ -32,8 +32,10 @@ def test_past_windows_warn_and_strict_makes_them_errors(gcbctl: Any) -> None:
     """A reservation entirely in the past is a warning (exit 0), an error with --strict (exit 3)."""
     relaxed = gcbctl("validate", PAST, "--now", NOW)
     strict = gcbctl("validate", PAST, "--now", NOW, "--strict")
-    assert relaxed.code == 0 and "warning[timeslot.past]" in relaxed.out
-    assert strict.code == 3 and "error[timeslot.past]" in strict.out
+    assert relaxed.code == 0
+    assert "warning[timeslot.past]" in relaxed.out
+    assert strict.code == 3
+    assert "error[timeslot.past]" in strict.out
 
 
 def test_text_output_has_location_code_and_hint(gcbctl: Any) -> None:

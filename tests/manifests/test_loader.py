@@ -42,10 +42,15 @@ def test_examples_load_into_every_kind() -> None:
 
 def test_absent_fields_stay_unset() -> None:
     """A QueueCapacity that states only its limit leaves every other setting UNSET."""
-    text = b"apiVersion: gcbctl.io/v1\nkind: QueueCapacity\nmetadata: {name: q}\nspec:\n  queue: {id: x}\n  concurrencyLimit: 3\n"
+    text = (
+        b"apiVersion: gcbctl.io/v1\nkind: QueueCapacity\nmetadata: {name: q}\n"
+        b"spec:\n  queue: {id: x}\n  concurrencyLimit: 3\n"
+    )
     queue = load(["-"], stdin=text).manifests.queues[0]
     assert queue.concurrency_limit == 3
-    assert queue.timezone is UNSET and queue.holidays is UNSET and queue.operating_hours is UNSET
+    assert queue.timezone is UNSET
+    assert queue.holidays is UNSET
+    assert queue.operating_hours is UNSET
 
 
 def test_stdin_is_read_with_dash() -> None:
@@ -66,14 +71,17 @@ def test_oversized_and_non_utf8_input_is_refused() -> None:
     """Files over the limit and bytes that are not UTF-8 become located problems."""
     _, too_big = decode("big.yaml", b"a" * (MAX_FILE_BYTES + 1))
     _, latin = decode("latin.yaml", b"name: caf\xe9\n")
-    assert too_big is not None and too_big.code == "file.too-large"
-    assert latin is not None and (latin.code, latin.line, latin.column) == ("file.not-utf8", 1, 10)
+    assert too_big is not None
+    assert too_big.code == "file.too-large"
+    assert latin is not None
+    assert (latin.code, latin.line, latin.column) == ("file.not-utf8", 1, 10)
 
 
 def test_utf8_bom_is_accepted() -> None:
     """A UTF-8 byte order mark (common from Windows editors) is not a problem."""
     loaded = load(["-"], stdin=b"\xef\xbb\xbf" + WEBHOOK)
-    assert loaded.problems == () and len(loaded.manifests.webhooks) == 1
+    assert loaded.problems == ()
+    assert len(loaded.manifests.webhooks) == 1
 
 
 def test_alias_bomb_fails_fast() -> None:
@@ -118,7 +126,10 @@ def test_source_map_locates_a_semantic_problem() -> None:
 
 def test_digest_ignores_formatting_but_not_content() -> None:
     """The digest is the same for reformatted YAML and changes when a value changes."""
-    flow = b'{"apiVersion": "gcbctl.io/v1", "kind": "Webhook", "metadata": {"name": "from-stdin"}, "spec": {"url": "https://example.com/hook"}}'
+    flow = (
+        b'{"apiVersion": "gcbctl.io/v1", "kind": "Webhook", "metadata": {"name": "from-stdin"},'
+        b' "spec": {"url": "https://example.com/hook"}}'
+    )
     assert load(["-"], stdin=WEBHOOK).digest == load(["-"], stdin=flow).digest
     assert (
         load(["-"], stdin=WEBHOOK).digest

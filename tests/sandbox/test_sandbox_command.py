@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from websockets.sync.client import connect
 
 from reconciler.sandbox.testing import loopback_tls
 
@@ -55,37 +57,66 @@ def sandbox_process(
             process.communicate()
 
 
-def _token(info: dict[str, Any]) -> str:
+def _token(info: dict[str, Any], verify: ssl.SSLContext | None = None) -> str:
     client = info["clients"][0]
     response = httpx.post(
         f"{info['base_url']}/oauth/token",
         auth=(client["client_id"], client["client_secret"]),
         data={"grant_type": "client_credentials"},
         trust_env=False,
-        verify=loopback_tls(),
+        verify=verify or loopback_tls(),
     )
     return str(response.json()["access_token"])
 
 
-def test_ready_file_credentials_and_sigterm(tmp_path: Path) -> None:
-    """The ready file names a working base URL and clients; SIGTERM stops with exit 0."""
-    with sandbox_process(tmp_path, "--clock", "2026-12-01T00:00:00Z", "--admin-token", "t0k") as (
-        process,
-        info,
-    ):
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subject = ("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+    files = ("-keyout", str(key), "-out", str(cert))
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            *subject,
+            *files,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_ready_file_credentials_tls_and_sigterm(tmp_path: Path) -> None:
+    """The ready file names a working https/wss base URL and clients; SIGTERM exits 0."""
+    cert, key = _self_signed(tmp_path)
+    trusted = ssl.create_default_context(cafile=str(cert))
+    args = ("--clock", "2026-12-01T00:00:00Z", "--admin-token", "t0k")
+    tls = ("--tls-cert", str(cert), "--tls-key", str(key))
+    with sandbox_process(tmp_path, *args, *tls) as (process, info):
+        assert info["base_url"].startswith("https://127.0.0.1:")
         assert info["admin_token"] == "t0k"
         assert info["clients"][0] == {
             "client_id": "gcbctl-sandbox",
             "client_secret": "sandbox-secret-0000",
             "scopes": ["callback:read", "callback:write", "webhook:read", "webhook:write"],
         }
+        token = _token(info, trusted)
         queues = httpx.get(
             f"{info['base_url']}/api/v2/queues",
-            headers={"Authorization": f"Bearer {_token(info)}"},
+            headers={"Authorization": f"Bearer {token}"},
             trust_env=False,
-            verify=loopback_tls(),
+            verify=trusted,
         )
         assert queues.headers["date"].startswith("Tue, 01 Dec 2026")
+        wss = "wss" + info["base_url"].removeprefix("https") + "/api/v2/callbacks/websocket"
+        with connect(wss, ssl=trusted, additional_headers={"Authorization": f"Bearer {token}"}):
+            pass
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=10)
     assert process.returncode == 0

@@ -301,3 +301,27 @@ async def test_spoiled_messages_fail_to_decode(
         await aapi.post("/api/v2/callbacks", json=body())
         with pytest.raises(ProtocolError):
             await frames(ws)
+
+
+async def test_seed_style_ack_by_object_id(
+    sandbox: Sandbox, aapi: httpx.AsyncClient, body: BodyFactory
+) -> None:
+    """The product document's `{"status":"ack","id":...}` acknowledges that object's events."""
+    sandbox.settings(ack_timeout_seconds=0.2)
+    async with open_stream(sandbox) as ws:
+        made = (await aapi.post("/api/v2/callbacks", json=body())).json()
+        await next_event(ws)
+        payload = f'{{"status":"ack","id":"{made["id"]}"}}'.encode()
+        await ws.send(encode_message([Frame(FrameType.ACKNOWLEDGMENT, payload, 0)]), text=True)
+        assert await nothing_within(ws, 0.5)
+        unknown = b'{"status":"ack","id":"not-a-known-object"}'
+        await ws.send(encode_message([Frame(FrameType.ACKNOWLEDGMENT, unknown, 0)]))
+        await ws.ping()
+
+
+async def test_webhook_changes_are_not_streamed(sandbox: Sandbox, aapi: httpx.AsyncClient) -> None:
+    """Creating a webhook adds no event: the stream carries reservation and queue events only."""
+    async with open_stream(sandbox) as ws:
+        hook = {"name": "w", "url": "https://w.example.com/"}
+        assert (await aapi.post("/api/v2/webhooks", json=hook)).status_code == 201
+        assert await nothing_within(ws, 0.3)

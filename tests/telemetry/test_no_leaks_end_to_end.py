@@ -12,6 +12,7 @@ import pytest
 
 from reconciler.sandbox.testing import Sandbox, running_sandbox
 from tests.conftest import CliResult
+from tests.telemetry.otlp_receiver import otlp_receiver
 
 Run = Callable[..., CliResult]
 
@@ -126,9 +127,15 @@ def test_no_secret_or_number_leaks_anywhere(gcbctl: Run, workdir: Path, sandbox:
 
     # An API failure: every create of a third reservation fails on the platform.
     add_reservation(workdir, "cb_leak_2", NUMBERS[2], 17)
+    # Its spans go over OTLP to a receiver on 127.0.0.1, as the OTEL_* variables say.
     sandbox.fault_http(method="POST", path="/api/v2/callbacks*", status=500, times=100)
-    failed = run("apply", "manifests", "--auto-approve", "--now", NOW, *trace)
+    with otlp_receiver() as (endpoint, received):
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+            failed = run("apply", "manifests", "--auto-approve", "--now", NOW)
+        exported = received.raw("/v1/traces") + received.raw("/v1/metrics")
     assert failed.code == 1
+    assert "POST /api/v2/callbacks" in received.span_names()
     sandbox.clear_faults()
 
     # A refusal: the saved plan went stale because the platform changed since.
@@ -160,6 +167,7 @@ def test_no_secret_or_number_leaks_anywhere(gcbctl: Run, workdir: Path, sandbox:
             ledger.read_text(encoding="utf-8"),
             (workdir / "plan.json").read_text(encoding="utf-8"),
             (workdir / "stale.json").read_text(encoding="utf-8"),
+            exported.decode("utf-8", errors="replace"),
         ]
     )
     leaks = [word for word in forbidden() if word in everything]

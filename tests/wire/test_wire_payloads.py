@@ -76,3 +76,8 @@ def test_bad_event_payloads_are_protocol_errors() -> None:
             decode_event(msgpack.packb(value))
     with pytest.raises(ProtocolError):
         decode_control(msgpack.packb({"reason": "x"}))
+
+
+def test_product_document_ack_form() -> None:
+    """The seed's `{"status":"ack","id":...}` decodes as an acknowledgment of an object."""
+    assert decode_ack(b'{"status":"ack","id":"cb_1-abc"}') == Ack(resource_id="cb_1-abc")

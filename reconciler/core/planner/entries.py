@@ -15,12 +15,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from reconciler.core.live import CallbackStatus, LiveCallback
 from reconciler.core.model import Reservation, ReservationBatch
 from reconciler.core.planner.slots import QueueSlots, Span
 from reconciler.core.planner.targets import QueueTarget
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 class Disposition(enum.StrEnum):
@@ -51,7 +53,7 @@ class Entry:
     @property
     def order_key(self) -> tuple[datetime, str]:
         """Placement order: earliest first window, then callback id (never file order)."""
-        return (self.spans[0][0] if self.spans else datetime.max, self.callback_id)
+        return (self.spans[0][0] if self.spans else _NEVER, self.callback_id)
 
 
 _STATUS_ORDER = {

@@ -87,18 +87,26 @@ def _match(
     limit: int,
     current: Mapping[str, datetime],
 ) -> dict[str, datetime | None]:
-    """callback id -> slot for `todo`, in that order; `current` slots cost nothing to keep."""
+    """callback id -> slot for `todo`, in that order; `current` slots cost nothing to keep.
+
+    Each demand keeps only its `len(todo)` cheapest slots with room: the others can never be
+    needed (one of those always has room left for it), which bounds the work for long windows.
+    """
     index: dict[datetime, int] = {}
     demands: list[list[tuple[int, int]]] = []
     for entry in todo:
         here = current.get(entry.callback_id)
         row = []
         for slot, preference in options.open_slots(entry.spans):
+            if limit - load.get(slot, 0) <= 0:
+                continue
             cost = preference
             if here is not None:
                 cost = 0 if slot == here else MOVE_PENALTY + preference
-            row.append((index.setdefault(slot, len(index)), cost))
-        demands.append(row)
+            row.append((slot, cost))
+        if len(row) > len(todo):
+            row = sorted(row, key=lambda pair: (pair[1], pair[0]))[: len(todo)]
+        demands.append([(index.setdefault(slot, len(index)), cost) for slot, cost in row])
     by_index = list(index)
     capacity = [limit - load.get(slot, 0) for slot in by_index]
     result = assign(demands, capacity)

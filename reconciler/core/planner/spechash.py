@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -53,8 +52,16 @@ def spec_hash(spec: Mapping[str, Any] | Desired) -> str:
     asks for; the planner's labels hash only the managed fields (`callback_spec`, ...).
     """
     if not isinstance(spec, Mapping):
-        spec = {k: v for k, v in asdict(spec).items() if k != "labels"}
+        spec = fields_of(spec, hidden=_LABELS)
     return hashlib.sha256(canonical_json(spec)).hexdigest()[:HASH_LENGTH]
+
+
+_LABELS: Final = frozenset({"labels"})
+
+
+def fields_of(value: Desired, *, hidden: frozenset[str]) -> dict[str, Any]:
+    """A desired value's fields except `hidden`, shallow (orjson encodes nested dataclasses)."""
+    return {name: getattr(value, name) for name in value.__dataclass_fields__ if name not in hidden}
 
 
 def utc_text(instant: datetime) -> str:

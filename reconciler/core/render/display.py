@@ -8,6 +8,7 @@ field changes; masking again is harmless), secret values never exist here (only 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Final
 
 from reconciler.core.actions import (
@@ -37,10 +38,18 @@ VERBS: Final = {
 _NUMBER_PATHS: Final = frozenset({"callback_number"})
 
 
+@lru_cache(maxsize=8192)
+def redacted(text: str) -> str:
+    """`redact_text`, remembered: plans repeat the same reasons and values many times."""
+    return redact_text(text)
+
+
 def clean(value: Any) -> Any:
     """A JSON-ready value with numbers masked and secrets redacted."""
     if isinstance(value, str):
-        return redact_text(value)
+        return redacted(value)
+    if isinstance(value, bool | int | float) or value is None:
+        return value
     return redact_mapping(value)
 
 
@@ -67,7 +76,7 @@ def desired_view(desired: Desired | None) -> dict[str, Any] | None:
             "queue_id": desired.queue_id,
             "slot_start": utc_text(desired.slot_start),
             "slot_end": utc_text(desired.slot_end),
-            "reason": redact_text(desired.reason),
+            "reason": redacted(desired.reason),
             "channel_preferences": channels_spec(desired.channel_preferences),
             "concurrency_limit": desired.concurrency_limit,
             "labels": _labels(desired.labels),
@@ -75,7 +84,7 @@ def desired_view(desired: Desired | None) -> dict[str, Any] | None:
     if isinstance(desired, DesiredWebhook):
         return {
             "name": desired.name,
-            "url": redact_text(desired.url),
+            "url": redacted(desired.url),
             "content_type": desired.content_type,
             "enabled": desired.enabled,
             "events": list(desired.events),
@@ -109,7 +118,7 @@ def action_view(action: Action) -> dict[str, Any]:
         "type": str(action.type),
         "resource": str(action.resource),
         "address": action.address,
-        "reason": redact_text(action.reason),
+        "reason": redacted(action.reason),
         "drift": action.drift,
         "phase": int(action.phase),
         "live_id": action.live_id,
@@ -123,7 +132,7 @@ def problem_view(problem: Problem) -> dict[str, Any]:
     return {
         "code": problem.code,
         "severity": str(problem.severity),
-        "message": redact_text(problem.message),
+        "message": redacted(problem.message),
         "file": problem.origin.file,
         "line": problem.line,
         "column": problem.column,

@@ -13,8 +13,7 @@ from typing import Any, Final
 
 from reconciler.core.planner.plan import Plan
 from reconciler.core.planner.spechash import utc_text
-from reconciler.core.redact import redact_text
-from reconciler.core.render.display import action_view, problem_view
+from reconciler.core.render.display import action_view, problem_view, redacted
 
 FORMAT_VERSION: Final = "1"
 
@@ -28,7 +27,7 @@ def render_json(plan: Plan) -> dict[str, Any]:
         "actions": [action_view(a) for a in plan.actions],
         "drift": [a.address for a in plan.drift],
         "noops": [
-            {"resource": str(a.resource), "address": a.address, "reason": redact_text(a.reason)}
+            {"resource": str(a.resource), "address": a.address, "reason": redacted(a.reason)}
             for a in plan.noops
         ],
         "problems": [problem_view(p) for p in plan.problems],

@@ -14,8 +14,7 @@ from typing import Final
 
 from reconciler.core.actions import Action, ActionType
 from reconciler.core.planner.plan import Plan, QueueUsage
-from reconciler.core.redact import redact_text
-from reconciler.core.render.display import change_view, show
+from reconciler.core.render.display import change_view, redacted, show
 from reconciler.core.render.text import problem_lines
 
 MARKDOWN_LIMIT: Final = 65_000
@@ -39,7 +38,7 @@ def _fence_safe(line: str) -> str:
 
 
 def _action_lines(action: Action) -> list[str]:
-    lines = [f"{action.type.symbol} {action.address}  # {redact_text(action.reason)}"]
+    lines = [f"{action.type.symbol} {action.address}  # {redacted(action.reason)}"]
     for change in action.changes:
         view = change_view(change)
         if view["before"] is None and action.type is ActionType.CREATE:
@@ -103,14 +102,16 @@ def _details(title: str, lines: Sequence[str]) -> str:
 
 def _chunks(title: str, lines: list[str], room: int) -> list[str]:
     """The section as one or more `<details>` blocks, each at most `room` characters."""
+    frame = len(_details(f"{title}, continued", []))
     blocks: list[str] = []
     current: list[str] = []
+    size = frame
     for line in lines:
-        label = title if not blocks else f"{title}, continued"
-        if current and len(_details(label, [*current, line])) > room:
-            blocks.append(_details(label, current))
-            current = []
+        if current and size + len(line) + 1 > room:
+            blocks.append(_details(title if not blocks else f"{title}, continued", current))
+            current, size = [], frame
         current.append(line)
+        size += len(line) + 1
     blocks.append(_details(title if not blocks else f"{title}, continued", current))
     return blocks
 

@@ -11,8 +11,7 @@ from typing import Final
 from reconciler.core.actions import Action, ActionType
 from reconciler.core.planner.plan import Plan
 from reconciler.core.problems import Problem
-from reconciler.core.redact import redact_text
-from reconciler.core.render.display import VERBS, change_view, show
+from reconciler.core.render.display import VERBS, change_view, redacted, show
 
 _RESET: Final = "\033[0m"
 _COLOURS: Final = {
@@ -39,7 +38,7 @@ def action_lines(action: Action, painter: _Painter) -> list[str]:
     """One action: a comment with what and why, the mark and address, then the fields."""
     mark = painter.paint(action.type.symbol, _COLOURS[action.type])
     lines = [
-        f"  # {action.address} will be {VERBS[action.type]}: {redact_text(action.reason)}",
+        f"  # {action.address} will be {VERBS[action.type]}: {redacted(action.reason)}",
         f"  {mark} {action.resource} {action.address}",
     ]
     for change in action.changes:
@@ -61,7 +60,7 @@ def problem_lines(problems: Iterable[Problem]) -> list[str]:
         if problem.line:
             where += f":{problem.line}:{problem.column}"
         lines.append(
-            f"  {problem.severity}: {redact_text(problem.message)} [{problem.code}] ({where})"
+            f"  {problem.severity}: {redacted(problem.message)} [{problem.code}] ({where})"
         )
         if problem.hint:
             lines.append(f"      hint: {problem.hint}")

@@ -202,3 +202,11 @@ def test_lower_limit_moves_the_overflow_then_lowers() -> None:
     ]
     assert "over the limit" in plan.actions[0].reason
     assert make_plan(lowered, apply_plan(plan, live), now=NOW).actions == ()
+
+
+def test_long_windows_fill_earliest_slots_in_order() -> None:
+    """Many reservations with the same two-week window take the earliest slots, limit per slot."""
+    wide = [reservation(f"w{i:03d}", window(ny(14, 8), 14 * 24 * 60)) for i in range(60)]
+    plan = make_plan(manifests([batch("b", wide)]), state(queues=[live_queue(limit=20)]), now=NOW)
+    assert codes(plan) == []
+    assert sorted(set(slots(plan).values())) == ["14 08:00", "14 08:15", "14 08:30"]
