@@ -92,6 +92,7 @@ def sandbox_process(limit: int) -> Iterator[Sandbox]:
     finally:
         child.stdin.close()
         child.wait(timeout=30)
+        child.stdout.close()
 
 
 def write_manifests(folder: Path, count: int) -> list[str]:
@@ -157,6 +158,8 @@ async def gcbctl_run(world: Sandbox, paths: list[str], limit: int) -> dict[str, 
         "requests_per_second": round(requests / elapsed, 1),
         "share_of_limit": round(requests / elapsed / (limit / 60), 3),
         "sustained_share_of_limit": sustained_share(observer.times, limit),
+        # What the bucket could have given in that time: its initial credit plus the refill.
+        "share_of_budget": round(requests / (limit + limit / 60 * elapsed), 3),
         "share_429": round(observer.statuses[429] / max(1, requests), 4),
         "failed": len(report.failed),
         "scheduled": scheduled,

@@ -53,6 +53,7 @@ from reconciler.wire.frames import encode_frame  # noqa: E402
 
 ADMIN = {"Authorization": "Bearer sandbox-admin-0000"}
 REFERENCE_WINDOW = 1000
+FRAMES: list[bytes] = []
 RESOURCE = {
     "id": "cb_bench-00000000",
     "callback_id": "cb_bench",
@@ -91,17 +92,20 @@ async def _reference_handler(ws: ServerConnection, count: int) -> None:
                 return
 
     reader = asyncio.create_task(read_acks())
-    for sequence in range(1, count + 1):
+    for frame in FRAMES:
         await window.acquire()
-        payload = encode_event(
-            Event(f"c{sequence}", sequence, "reservation.updated", "system", RESOURCE)
-        )
-        await ws.send(encode_frame(Frame(FrameType.RESERVATION_UPDATE, payload, 0)))
+        await ws.send(frame)
     await done.wait()
     await reader
 
 
 async def _serve_reference(count: int) -> None:
+    # Frames are encoded before the clock starts, as the sandbox encodes each event once.
+    for sequence in range(1, count + 1):
+        payload = encode_event(
+            Event(f"c{sequence}", sequence, "reservation.updated", "system", RESOURCE)
+        )
+        FRAMES.append(encode_frame(Frame(FrameType.RESERVATION_UPDATE, payload, 0)))
     async with serve(
         lambda ws: _reference_handler(ws, count), "127.0.0.1", 0, compression=None
     ) as server:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import sys
 
 import click
+import orjson
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.core.model import LABEL_SPEC_HASH
+from reconciler.core.planner import Plan
+from reconciler.core.render import render_json
 from reconciler.drivers.base import ActionResult, Outcome
 from reconciler.engine import ApplyReport, ProgressSink
 from reconciler.ledger import LedgerSink
@@ -124,3 +127,32 @@ def print_report(report: ApplyReport) -> None:
     )
     verdict = "Apply complete" if report.ok else "Apply finished with failures"
     click.echo(f"{verdict}: {counts or 'nothing to do'} in {report.elapsed:.1f} s.")
+
+
+def result_view(result: ActionResult) -> dict[str, object]:
+    action = result.action
+    return {
+        "address": action.address,
+        "type": str(action.type),
+        "resource": str(action.resource),
+        "outcome": str(result.outcome),
+        "live_id": result.live_id,
+        "version": result.version,
+        "message": result.message,
+        "warning": result.warning,
+        "drift": action.drift,
+        "seconds": round(result.elapsed, 3),
+    }
+
+
+def print_json_report(plan: Plan, report: ApplyReport) -> None:
+    """The plan and every outcome as one JSON document (`format_version` "1")."""
+    document = {
+        "format_version": "1",
+        "plan": render_json(plan),
+        "outcomes": {str(o): report.count(o) for o in Outcome},
+        "results": [result_view(r) for r in report.results],
+        "elapsed_seconds": round(report.elapsed, 3),
+        "ok": report.ok,
+    }
+    click.echo(orjson.dumps(document, option=orjson.OPT_INDENT_2, default=str).decode())

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from reconciler.cli.apply_output import AuditedProgress, print_report, progress_for_terminal
+from reconciler.cli.apply_output import (
+    AuditedProgress,
+    print_json_report,
+    print_report,
+    progress_for_terminal,
+)
 from reconciler.cli.main import GlobalOptions
 from reconciler.cli.options import (
     CommandRun,
@@ -30,7 +36,7 @@ from reconciler.cli.plan_output import print_plan, print_problems
 from reconciler.cli.targets import parse_now, target_options, target_options_from
 from reconciler.drivers.config import Target, resolve_target
 from reconciler.drivers.connect import open_driver
-from reconciler.engine import apply_run
+from reconciler.engine import ApplyReport, apply_run
 from reconciler.engine.planning import PlanRun, plan_run
 from reconciler.engine.saved import SavedPlanFile, read_saved_plan, replan_saved
 from reconciler.errors import InfeasibleError, RefusedError
@@ -45,7 +51,9 @@ def confirm(count: int, target: Target, *, auto_approve: bool) -> bool:
             "apply needs a confirmation and there is no terminal to ask on",
             hint="Review the plan above and pass --auto-approve to apply without a prompt.",
         )
-    return click.confirm(f"Apply these {count} change(s) to {target.name}?", default=False)
+    return click.confirm(
+        f"Apply these {count} change(s) to {target.name}?", default=False, err=True
+    )
 
 
 async def _plan(
@@ -64,39 +72,56 @@ async def _plan(
         raise
 
 
-async def _apply(
-    obj: GlobalOptions,
-    target: Target,
-    paths: tuple[str, ...],
-    saved: SavedPlanFile | None,
-    run: CommandRun,
-    *,
-    now: datetime | None,
-    allow_mass_cancel: bool,
-    auto_approve: bool,
-    parallelism: int,
-) -> int:
+@dataclass(frozen=True, slots=True)
+class ApplyOptions:
+    """What the command line asked of this apply."""
+
+    paths: tuple[str, ...]
+    saved: SavedPlanFile | None
+    now: datetime | None
+    allow_mass_cancel: bool
+    auto_approve: bool
+    parallelism: int
+    output: str
+
+
+def _show_plan(planned: PlanRun, options: ApplyOptions, color: bool) -> None:
+    print_problems(planned.loaded.problems)
+    if options.output == "text":
+        print_plan(planned.plan, output="text", color=color)
+
+
+async def _apply(obj: GlobalOptions, target: Target, run: CommandRun, options: ApplyOptions) -> int:
     async with open_driver(
-        target, observer=run.api, traceparent=run.api.traceparent, sandbox_clock=now
+        target, observer=run.api, traceparent=run.api.traceparent, sandbox_clock=options.now
     ) as driver:
-        planned = await _plan(paths, saved, driver, now, allow_mass_cancel)
-        print_problems(planned.loaded.problems)
-        print_plan(planned.plan, output="text", color=obj.color)
+        planned = await _plan(
+            options.paths, options.saved, driver, options.now, options.allow_mass_cancel
+        )
+        _show_plan(planned, options, obj.color)
         summary = planned.plan.summary()
         run.ledger.record(
-            action="plan", resource=",".join(paths), outcome="planned", details=summary
+            action="plan", resource=",".join(options.paths), outcome="planned", details=summary
         )
         actions = planned.plan.actions
         if not actions:
-            click.echo("No changes. The platform already matches the manifests.")
-            return 0
-        if not confirm(len(actions), target, auto_approve=auto_approve):
-            click.echo("Apply cancelled; nothing was changed.")
+            report = ApplyReport((), 0.0)
+        elif not confirm(len(actions), target, auto_approve=options.auto_approve):
+            click.echo("Apply cancelled; nothing was changed.", err=True)
             return 1
-        sink = AuditedProgress(run.ledger, progress_for_terminal(color=obj.color))
-        report = await apply_run(actions, driver, parallelism=parallelism, progress=sink)
-    print_report(report)
-    record_apply_duration(report.elapsed, "ok" if report.ok else "failed")
+        else:
+            sink = AuditedProgress(run.ledger, progress_for_terminal(color=obj.color))
+            report = await apply_run(
+                actions, driver, parallelism=options.parallelism, progress=sink
+            )
+    if options.output == "json":
+        print_json_report(planned.plan, report)
+    elif not actions:
+        click.echo("No changes. The platform already matches the manifests.")
+    else:
+        print_report(report)
+    if actions:
+        record_apply_duration(report.elapsed, "ok" if report.ok else "failed")
     return report.exit_code
 
 
@@ -112,6 +137,13 @@ async def _apply(
 )
 @click.option("--now", help="Judge time against this ISO 8601 instant [default: platform clock].")
 @click.option("--allow-mass-cancel", is_flag=True, help="Allow cancelling most of a batch.")
+@click.option(
+    "--output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json prints the plan and every outcome as one document at the end.",
+)
 @target_options
 @ledger_option
 @trace_option
@@ -123,6 +155,7 @@ def command(
     paths: tuple[str, ...],
     auto_approve: bool,
     parallelism: int,
+    output: str,
     now: str | None,
     allow_mass_cancel: bool,
     ledger_path: Path | None,
@@ -141,17 +174,14 @@ def command(
         target=target.name,
         secrets=known_secrets(target.credentials),
     )
+    options = ApplyOptions(
+        paths=paths,
+        saved=saved,
+        now=parse_now(now),
+        allow_mass_cancel=allow_mass_cancel,
+        auto_approve=auto_approve,
+        parallelism=parallelism,
+        output=output,
+    )
     with command_run("apply", trace=trace, ledger=ledger) as run:
-        return asyncio.run(
-            _apply(
-                obj,
-                target,
-                paths,
-                saved,
-                run,
-                now=parse_now(now),
-                allow_mass_cancel=allow_mass_cancel,
-                auto_approve=auto_approve,
-                parallelism=parallelism,
-            )
-        )
+        return asyncio.run(_apply(obj, target, run, options))

@@ -8,6 +8,7 @@ Loads and validates the manifests, reads the target platform and prints the plan
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.plan_output import print_plan, print_problems
 from reconciler.cli.targets import parse_now, target_options, target_options_from
-from reconciler.client.observer import Observer
+from reconciler.client import Observer, TraceparentSource
 from reconciler.drivers.config import Target, resolve_target
 from reconciler.drivers.connect import open_driver
 from reconciler.engine.planning import PlanRun, plan_run
@@ -37,11 +38,12 @@ async def make_plan_run(
     target: Target,
     paths: tuple[str, ...],
     *,
-    now: Any,
+    now: datetime | None,
     allow_mass_cancel: bool,
     observer: Observer,
-    traceparent: Any,
+    traceparent: TraceparentSource,
 ) -> PlanRun:
+    """Open the target, plan, close the target (an embedded sandbox stops with it)."""
     async with open_driver(
         target, observer=observer, traceparent=traceparent, sandbox_clock=now
     ) as driver:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -118,6 +118,7 @@ def command_run(
     setup = configure(resolve_mode(trace, os.environ), environ=os.environ, stream=sys.stderr)
     sink: LedgerSink = ledger if ledger is not None else NullLedger()
     api = ApiTelemetry()
+    failed = False
     try:
         with (
             use_providers(setup.tracer_provider, setup.meter_provider),
@@ -126,16 +127,24 @@ def command_run(
             try:
                 yield CommandRun(api, span, sink)
             except (GcbctlError, KeyboardInterrupt) as exc:
-                _audit_failure(sink, command, exc)
+                failed = True
+                with suppress(LedgerError):  # the command's own error is the one to report
+                    _audit_failure(sink, command, exc)
                 raise
             finally:
                 api.close()
     finally:
         try:
-            if isinstance(sink, Ledger | NullLedger):
-                sink.close()
+            with suppress(*((LedgerError,) if failed else ())):
+                _close_ledger(sink)
         finally:
             setup.shutdown()
+
+
+def _close_ledger(sink: LedgerSink) -> None:
+    """Flush a background ledger: its write errors surface here, before gcbctl exits."""
+    if isinstance(sink, Ledger | NullLedger):
+        sink.close()
 
 
 def _audit_failure(ledger: LedgerSink, command: str, exc: BaseException) -> None:

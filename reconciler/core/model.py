@@ -64,7 +64,10 @@ class Weekday(enum.StrEnum):
 
     @property
     def number(self) -> int:
-        return list(Weekday).index(self)
+        return _WEEKDAY_NUMBERS[self]
+
+
+_WEEKDAY_NUMBERS: Final = {day: number for number, day in enumerate(Weekday)}
 
 
 class Channel(enum.StrEnum):

@@ -13,6 +13,7 @@ from datetime import datetime
 from reconciler.core.model import (
     UNSET,
     Channel,
+    ChannelPreferences,
     QueueCapacity,
     Reservation,
     ReservationBatch,
@@ -20,7 +21,7 @@ from reconciler.core.model import (
 from reconciler.core.problems import Problem, Severity
 from reconciler.core.schedule import Calendar, zone
 from reconciler.core.validate_hints import did_you_mean
-from reconciler.core.validate_phone import check_number
+from reconciler.core.validate_phone import check_number, number_problem
 from reconciler.core.validate_windows import WindowFacts, WindowJudge
 
 
@@ -92,12 +93,11 @@ class BatchChecker:
         demand: Demand,
     ) -> list[Problem]:
         problems: list[Problem] = []
-        number = check_number(
-            reservation.callback_number, reservation.origin.child("callbackNumber")
-        )
-        if number is not None:
-            problems.append(number)
-        problems.extend(_channels(reservation))
+        if number_problem(reservation.callback_number) is not None:  # cached; origin only if bad
+            problems.extend(_number(reservation))
+        chosen = reservation.channel_preferences
+        if chosen is not UNSET and _channel_trouble(chosen):
+            problems.extend(_channels(reservation))
         if judge is None:
             return problems
         slots: list[int] = []
@@ -112,12 +112,22 @@ class BatchChecker:
                 problems.extend(issue.problem(window.origin) for issue in facts.issues)
             slots.extend(facts.slots)
             ended = ended and facts.ended
-        clean = not any(problem.is_error for problem in problems)
+        clean = not problems or not any(problem.is_error for problem in problems)
         if reservation.time_slots and (ended or (clean and not slots)):
             problems.append(_past(reservation))
         elif clean:
             demand.wants.append((reservation, tuple(slots)))
         return problems
+
+
+def _number(reservation: Reservation) -> list[Problem]:
+    found = check_number(reservation.callback_number, reservation.origin.child("callbackNumber"))
+    return [found] if found else []
+
+
+def _channel_trouble(chosen: ChannelPreferences) -> bool:
+    sms_unallowed = Channel.SMS in (chosen.primary, chosen.fallback) and not chosen.allow_sms
+    return sms_unallowed or chosen.primary is Channel.NONE
 
 
 def _channels(reservation: Reservation) -> list[Problem]:

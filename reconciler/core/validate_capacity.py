@@ -9,7 +9,7 @@ rare interleavings; that is reported there, with the slots that were full.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from reconciler.core.model import UNSET, Reservation
 from reconciler.core.problems import Problem
@@ -44,12 +44,27 @@ def _groups(
     return groups
 
 
+def _some_slot_oversubscribed(wants: list[tuple[Reservation, tuple[int, ...]]], limit: int) -> bool:
+    """Whether any slot is wanted by more than `limit` reservations.
+
+    A group can only exceed its capacity if one of its slots is wanted more than `limit` times
+    (each member wants at least one of the group's slots), so when none is, the grouping can be
+    skipped: the common case for a well-spread batch.
+    """
+    wanted: Counter[int] = Counter()
+    for _, slots in wants:
+        wanted.update(slots)
+    return bool(wanted) and max(wanted.values()) > limit
+
+
 def check_capacity(demand: Demand) -> list[Problem]:
     """A problem for each group of reservations that exceeds its capacity."""
     problems: list[Problem] = []
     limit = demand.queue.concurrency_limit
     calendar = calendar_of(demand.queue)
     if limit is UNSET or calendar is None:
+        return problems
+    if not _some_slot_oversubscribed(demand.wants, limit):
         return problems
     for slots, members in _groups(demand.wants).values():
         capacity = len(slots) * limit

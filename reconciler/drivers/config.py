@@ -68,9 +68,9 @@ def normalize_url(value: str) -> str:
     value = value.strip().rstrip("/")
     if "://" in value:
         return value
-    host = value.split("/", 1)[0].rsplit(":", 1)[0] if not value.startswith("[") else value
-    scheme = "http" if any(value.startswith(h) for h in LOOPBACK) or host in LOOPBACK else "https"
-    return f"{scheme}://{value}"
+    host = value.split("/", 1)[0]
+    name = host.split("]", 1)[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0]
+    return f"{'http' if name in LOOPBACK else 'https'}://{value}"
 
 
 def _env_credentials(env: Mapping[str, str], what: str) -> Credentials:

@@ -11,8 +11,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from reconciler.client import ApiClient, Credentials, Observer
-from reconciler.client._trace import TraceparentSource, current_traceparent
+from reconciler.client import (
+    ApiClient,
+    Credentials,
+    Observer,
+    TraceparentSource,
+    current_traceparent,
+)
 from reconciler.drivers.callback import CallbackDriver
 from reconciler.drivers.config import Target
 from reconciler.drivers.embedded import embedded_sandbox

@@ -8,6 +8,7 @@ here because the schema's pattern cannot tell.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from reconciler.core.model import (
@@ -37,16 +38,17 @@ def build_batch(
         return None, []
     spec = doc["spec"]
     defaults = spec.get("defaults", {}) if bad.clean("spec", "defaults") else {}
-    default_preferences = defaults.get("channelPreferences")
-    default_reason = defaults.get("reason", UNSET)
-    problems: list[Problem] = []
+    builder = _Builder(defaults.get("channelPreferences"), defaults.get("reason", UNSET))
     built: list[Reservation] = []
+    file, document, base = (
+        reservations_origin.file,
+        reservations_origin.document,
+        reservations_origin.path,
+    )
     for index, item in enumerate(reservations):
-        if not reservations_bad.clean(index):
+        if reservations_bad.paths and not reservations_bad.clean(index):
             continue
-        reservation = _reservation(
-            item, reservations_origin.child(index), default_preferences, default_reason, problems
-        )
+        reservation = builder.reservation(item, Origin(file, document, (*base, index)))
         if reservation is not None:
             built.append(reservation)
     batch = ReservationBatch(
@@ -55,40 +57,49 @@ def build_batch(
         origin=origin,
         reservations=tuple(built),
         prune=bool(spec.get("prune", False)) if bad.clean("spec", "prune") else False,
-        defaults_channel_preferences=preferences(default_preferences),
-        defaults_reason=default_reason,
+        defaults_channel_preferences=builder.default_preferences,
+        defaults_reason=builder.default_reason,
     )
-    return batch, problems
+    return batch, builder.problems
 
 
-def _reservation(
-    item: dict[str, Any],
-    origin: Origin,
-    default_preferences: Any,
-    default_reason: str | _Unset,
-    problems: list[Problem],
-) -> Reservation | None:
-    windows: list[TimeWindow] = []
-    for index, slot in enumerate(item["timeSlots"]):
-        where = origin.child("timeSlots", index)
-        start, end = instant(slot["start"]), instant(slot["end"])
-        for key, value in (("start", start), ("end", end)):
-            if value is None:
-                problems.append(_no_such_time(where.child(key), slot[key]))
-        if start is None or end is None:
-            return None
-        windows.append(TimeWindow(start, end, where))
-    chosen: ChannelPreferences | _Unset = preferences(
-        default_preferences, item.get("channelPreferences")
-    )
-    return Reservation(
-        callback_id=item["callbackId"],
-        callback_number=item["callbackNumber"],
-        time_slots=tuple(windows),
-        origin=origin,
-        reason=item.get("reason", default_reason),
-        channel_preferences=chosen,
-    )
+class _Builder:
+    """Builds one batch's reservations; remembers parsed times, which big batches repeat."""
+
+    def __init__(self, default_preferences: Any, default_reason: str | _Unset) -> None:
+        self._defaults = default_preferences
+        self.default_preferences: ChannelPreferences | _Unset = preferences(default_preferences)
+        self.default_reason = default_reason
+        self.problems: list[Problem] = []
+        self._instants: dict[str, datetime | None] = {}
+
+    def _instant(self, text: str) -> datetime | None:
+        if text in self._instants:
+            return self._instants[text]
+        found = self._instants[text] = instant(text)
+        return found
+
+    def reservation(self, item: dict[str, Any], origin: Origin) -> Reservation | None:
+        windows: list[TimeWindow] = []
+        for index, slot in enumerate(item["timeSlots"]):
+            where = Origin(origin.file, origin.document, (*origin.path, "timeSlots", index))
+            start, end = self._instant(slot["start"]), self._instant(slot["end"])
+            if start is None or end is None:
+                for key, value in (("start", start), ("end", end)):
+                    if value is None:
+                        self.problems.append(_no_such_time(where.child(key), slot[key]))
+                return None
+            windows.append(TimeWindow(start, end, where))
+        own = item.get("channelPreferences")
+        chosen = self.default_preferences if own is None else preferences(self._defaults, own)
+        return Reservation(
+            callback_id=item["callbackId"],
+            callback_number=item["callbackNumber"],
+            time_slots=tuple(windows),
+            origin=origin,
+            reason=item.get("reason", self.default_reason),
+            channel_preferences=chosen,
+        )
 
 
 def _no_such_time(origin: Origin, text: str) -> Problem:

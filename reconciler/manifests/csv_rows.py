@@ -38,7 +38,7 @@ class CsvPositions:
             return (1, 1)
         line = self.row_lines[path[2]]
         column_name = _column_for(path[3:])
-        if column_name not in self.header:
+        if column_name not in self.header or line > len(self.lines):
             return (line, 1)
         starts = _cell_starts(self.lines[line - 1])
         index = self.header.index(column_name)
@@ -120,17 +120,17 @@ def _row_value(layout: _Layout, cells: list[str]) -> dict[str, Any]:
     return reservation
 
 
-def _header_problems(header: list[str], origin: Origin) -> list[Problem]:
+def _header_problems(header: list[str], first_line: str, origin: Origin) -> list[Problem]:
     problems: list[Problem] = []
     known = [*REQUIRED, *OPTIONAL]
-    starts = _cell_starts(",".join(header))
+    starts = _cell_starts(first_line)
     for index, name in enumerate(header):
         if name in known or _EXTRA_WINDOW.match(name):
             continue
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"known columns: {', '.join(known)}"
         problem = Problem("csv.unknown-column", f"unknown column {name!r}", origin, hint=hint)
-        problems.append(problem.located(1, starts[index] + 1))
+        problems.append(problem.located(1, starts[index] + 1 if index < len(starts) else 1))
     for name in REQUIRED:
         if name not in header:
             problem = Problem(
@@ -147,12 +147,26 @@ def read_rows(text: str, file: str) -> tuple[list[dict[str, Any]], CsvPositions,
     """Reservation values, their positions, and header/shape problems of one CSV text."""
     origin = Origin(file, 0, ("spec", "reservations"))
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [cell.strip() for cell in next(reader, [])]
-    positions = CsvPositions(text.splitlines(), header)
-    if not header:
-        problem = Problem("csv.empty", "the CSV file has no header row", origin, line=1, column=1)
-        return [], positions, [problem]
-    problems = _header_problems(header, origin)
+    # The lines exactly as the csv module counts them (it splits at \r, \n and \r\n).
+    positions = CsvPositions(io.StringIO(text, newline="").readlines(), [])
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        positions.header = header
+        if not header:
+            problem = Problem("csv.empty", "the CSV file has no header row", origin)
+            return [], positions, [problem.located(1, 1)]
+        first_line = positions.lines[0] if positions.lines else ""
+        problems = _header_problems(header, first_line, origin)
+        rows = _rows(reader, header, positions, origin, problems)
+    except csv.Error as exc:
+        problem = Problem("csv.syntax", f"unreadable CSV: {exc}", origin, hint="check quoting")
+        return [], positions, [problem.located(max(reader.line_num, 1), 1)]
+    return rows, positions, problems
+
+
+def _rows(
+    reader: Any, header: list[str], positions: CsvPositions, origin: Origin, problems: list[Problem]
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     layout = _Layout.of(header)
     previous_end = reader.line_num
@@ -162,11 +176,8 @@ def read_rows(text: str, file: str) -> tuple[list[dict[str, Any]], CsvPositions,
             continue
         if len(cells) > len(header):
             where = origin.child(len(rows))
-            problems.append(
-                Problem("csv.extra-cells", "more cells than header columns", where).located(
-                    start_line, 1
-                )
-            )
+            problem = Problem("csv.extra-cells", "more cells than header columns", where)
+            problems.append(problem.located(start_line, 1))
         positions.row_lines.append(start_line)
         rows.append(_row_value(layout, cells))
-    return rows, positions, problems
+    return rows

@@ -100,8 +100,11 @@ def find_positions(text: str, targets: Iterable[Target]) -> dict[Target, tuple[i
     """Map each (document, path) target to its (line, column), 1-based; (1, 1) if unknown."""
     targets = list(targets)
     walker = _Walker(_prefixes(targets))
+    last_document = max((document for document, _ in targets), default=-1)
     for event in _events(text):
         walker.feed(event)
+        if walker.document > last_document:
+            break  # the rest of a big file holds nothing that was asked for
     result: dict[Target, tuple[int, int]] = {}
     for document, path in targets:
         position = (1, 1)

@@ -112,9 +112,15 @@ def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+_CONTROL_BYTES: Final = frozenset([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_PRINTABLE_BYTES: Final = bytes(byte for byte in range(256) if byte not in _CONTROL_BYTES)
+
+
 def _not_printable(data: bytes) -> re.Match[bytes] | None:
-    found = _NOT_PRINTABLE.search(data)
-    if b"\xc2" in data or b"\xef\xbf" in data:
+    # `translate` deleting everything but control bytes is a fast C loop; only search when needed.
+    has_control = bool(data.translate(None, _PRINTABLE_BYTES))
+    found = _NOT_PRINTABLE.search(data) if has_control else None
+    if not data.isascii() and (b"\xc2" in data or b"\xef\xbf" in data):
         wide = _NOT_PRINTABLE_WIDE.search(data)
         if wide is not None and (found is None or wide.start() < found.start()):
             return wide

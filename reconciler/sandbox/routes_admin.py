@@ -2,7 +2,7 @@
 
 Every admin route needs `Authorization: Bearer <admin token>` (or `X-Sandbox-Admin-Token`) and is
 outside the platform's rate limit. Out-of-band "UI" changes and faults live in `routes_ui` and
-`routes_faults`. See ADMIN.md-style docs in each handler's docstring.
+`routes_faults`. ADMIN.md (next to this module) documents the whole surface.
 """
 
 from __future__ import annotations

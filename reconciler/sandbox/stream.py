@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -161,6 +160,3 @@ class StreamSession:
 
     def _ms(self) -> int:
         return self.world.clock.now_ms()
-
-
-Endpoint = Callable[[WebSocket], Awaitable[None]]

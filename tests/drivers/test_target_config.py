@@ -99,3 +99,9 @@ def test_nothing_configured_is_a_usage_error_with_a_hint() -> None:
         resolve_target(TargetOptions(), {})
     assert raised.value.exit_code == 64
     assert "--sandbox" in (raised.value.hint or "")
+
+
+def test_ipv6_loopback_and_paths_are_kept() -> None:
+    """[::1] with a port is loopback; a path after the host is kept as the base path."""
+    assert normalize_url("[::1]:8080") == "http://[::1]:8080"
+    assert normalize_url("api.example.com/genesys/") == "https://api.example.com/genesys"

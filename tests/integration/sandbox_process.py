@@ -44,3 +44,4 @@ def sandbox_process(clock: str, rate_limit: int) -> Iterator[Sandbox]:
         handle.close()
         child.stdin.close()
         child.wait(timeout=30)
+        child.stdout.close()

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from reconciler.client import ApiClient, Credentials
-from reconciler.core.actions import Action, ActionType, DesiredCallback, ResourceType
+from reconciler.core.actions import (
+    Action,
+    ActionType,
+    DesiredCallback,
+    DesiredQueueSettings,
+    DesiredWebhook,
+    ResourceType,
+)
 from reconciler.core.live import CallbackStatus
 from reconciler.core.model import ChannelPreferences, QueueRef
 from reconciler.drivers.base import Outcome
@@ -92,3 +99,45 @@ async def test_a_read_only_client_can_read(world: Sandbox) -> None:
     async with CallbackDriver(ApiClient(world.base_url, credentials)) as driver:
         live = await driver.read(queue_refs=[QueueRef(id="queue_12345")])
     assert live.queues
+
+
+async def test_repeated_webhook_create_adopts_its_own_webhook(world: Sandbox) -> None:
+    """A webhook create that meets its own earlier create (name taken) takes it over."""
+    want = DesiredWebhook(
+        name="hook",
+        url="http://127.0.0.1:9/hook",
+        content_type="application/json",
+        enabled=True,
+        events=("reservation.created",),
+        labels=(("gcbctl.io/managed-by", "gcbctl"),),
+    )
+    action = Action(ActionType.CREATE, ResourceType.WEBHOOK, "Webhook/hook", "new", want)
+    async with driver_for(world) as driver:
+        first = await driver.execute(action)
+        again = await driver.execute(action)
+        live = await driver.read(queue_refs=[QueueRef(id="queue_12345")])
+    assert first.outcome is Outcome.APPLIED
+    assert again.outcome is Outcome.ADOPTED
+    assert [w.name for w in live.webhooks] == ["hook"]
+
+
+async def test_queue_update_patches_only_the_stated_settings(world: Sandbox) -> None:
+    """A capacity change sends the stated settings with If-Match and leaves the rest alone."""
+    async with driver_for(world) as driver:
+        before = (await driver.read(queue_refs=[QueueRef(id="queue_billing_eu")])).queues[0]
+        want = DesiredQueueSettings("queue_billing_eu", concurrency_limit=7)
+        action = Action(
+            ActionType.UPDATE,
+            ResourceType.QUEUE,
+            "QueueCapacity/billing-eu",
+            "raise",
+            want,
+            live_id=before.id,
+            live_version=before.version,
+        )
+        result = await driver.execute(action)
+        after = (await driver.read(queue_refs=[QueueRef(id="queue_billing_eu")])).queues[0]
+    assert result.outcome is Outcome.APPLIED
+    assert after.concurrency_limit == 7
+    assert after.operating_hours == before.operating_hours
+    assert after.version == before.version + 1

@@ -47,7 +47,7 @@ def scheduled(world: Sandbox) -> Counter[str]:
 
 async def test_lost_answers_429s_500s_and_latency_still_converge(world: Sandbox) -> None:
     """Through a proxy that loses every 7th answer, with 429 bursts, 500s and latency: 0 dupes."""
-    world.fault_http(method="POST", path="/api/v2/callbacks", status=429, retry_after=1, times=4)
+    world.fault_http(method="POST", path="/api/v2/callbacks", status=429, retry_after=1, times=2)
     world.fault_http(method="*", path="/api/v2/*", status=500, times=10)
     world.fault_http(method="POST", path="/api/v2/callbacks", latency_seconds=0.2, times=20)
     observer = CountingObserver()
@@ -85,7 +85,7 @@ def test_cli_apply_through_faults_converges_without_duplicates(workspace: Worksp
     """gcbctl apply through lost answers, 429s, 500s, latency and 2 s tokens: exact, 0 dupes."""
     world = workspace.world
     world.settings(token_ttl_seconds=2)
-    world.fault_http(method="POST", path="/api/v2/callbacks", status=429, retry_after=1, times=2)
+    world.fault_http(method="POST", path="/api/v2/callbacks", status=429, retry_after=1, times=1)
     world.fault_http(method="*", path="/api/v2/*", status=503, times=4)
     world.fault_http(method="PATCH", path="/api/v2/*", latency_seconds=0.3, times=3)
     with lossy_proxy(world.base_url, drop_every=11) as (url, stats):

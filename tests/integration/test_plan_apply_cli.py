@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,17 @@ def test_examples_apply_converge_and_a_second_apply_plans_nothing(workspace: Wor
     creates = sum(1 for a in first["actions"] if a["resource"] == "callback")
     assert len(booked) == creates
     assert max(booked.values()) == 1
+
+
+def test_apply_json_reports_the_plan_and_every_outcome(workspace: Workspace) -> None:
+    """apply --output json prints one document: the plan, per-action outcomes, counts."""
+    result = workspace.apply("--output", "json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert document["ok"] is True
+    assert len(document["results"]) == len(document["plan"]["actions"])
+    assert document["outcomes"]["applied"] == len(document["results"])
+    assert not re.search(r"\+\d{8,}", result.out)  # callback numbers stay masked
 
 
 def test_each_manifest_change_plans_exactly_that_change(workspace: Workspace) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -107,10 +109,18 @@ def test_manifest_shaped_documents_only_give_problems(documents: list[Any], flow
 
 
 @FUZZ
-@given(values, st.booleans())
-def test_fast_path_agrees_with_careful_path(value: Any, flow: bool) -> None:
-    """For any document, rapidyaml's reading either declines or equals libyaml's."""
-    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+@given(st.lists(values, min_size=1, max_size=3), st.booleans(), st.booleans(), st.booleans())
+def test_fast_path_agrees_with_careful_path(
+    documents: list[Any], flow: bool, start: bool, end: bool
+) -> None:
+    """For any documents, rapidyaml's reading either declines or equals libyaml's."""
+    text = yaml.safe_dump_all(
+        documents,
+        default_flow_style=flow,
+        allow_unicode=True,
+        explicit_start=start or len(documents) > 1,
+        explicit_end=end,
+    )
     text += "#" * 60 + "\n" + ("#" + "x" * 70 + "\n") * (FAST_PATH_MIN_BYTES // 70)
     try:
         careful = list(compose_documents(text))
@@ -119,3 +129,27 @@ def test_fast_path_agrees_with_careful_path(value: Any, flow: bool) -> None:
     data = text.encode()
     fast = fast_documents(data) if fast_path_applies(data) else None
     assert fast is None or fast == careful
+
+
+CSV_BATCH = b"""apiVersion: gcbctl.io/v1
+kind: ReservationBatch
+metadata: {name: rows}
+spec:
+  queue: q
+  reservationsFrom: {csv: rows.csv}
+"""
+
+
+@FUZZ
+@given(
+    st.text(alphabet='ab,"\n\r 0123456789+-:T', max_size=200),
+    st.sampled_from(["", "callbackId,callbackNumber,start,end\n", "start,end,start2\n"]),
+)
+def test_arbitrary_csv_only_gives_problems(body: str, header: str) -> None:
+    """Whatever a CSV file holds, a batch that points at it gets problems, never an exception."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "rows.csv").write_text(header + body, encoding="utf-8")
+        (Path(folder) / "batch.yaml").write_bytes(CSV_BATCH)
+        loaded = load([folder])
+        validate(loaded.manifests, now=NOW)
+        assert all(problem.line >= 1 for problem in loaded.problems)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from sandbox_helpers import BodyFactory, window
 
 from reconciler.sandbox.testing import Sandbox, loopback_client, loopback_tls
-
-BodyFactory = Callable[..., dict[str, Any]]
-
-
-def window(start: str, end: str) -> dict[str, str]:
-    return {"start": start, "end": end}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
-from conftest import BodyFactory
+from sandbox_helpers import BodyFactory
 
 from reconciler.sandbox.testing import Sandbox
 

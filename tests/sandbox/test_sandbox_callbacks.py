@@ -6,7 +6,7 @@ import email.utils
 
 import httpx
 import pytest
-from conftest import BodyFactory, window
+from sandbox_helpers import BodyFactory, window
 
 from reconciler.sandbox.testing import Sandbox
 

@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 
 import httpx
-from conftest import BodyFactory, window
+from sandbox_helpers import BodyFactory, window
 
 from reconciler.sandbox.testing import Sandbox, loopback_tls
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from conftest import BodyFactory, window
+from sandbox_helpers import BodyFactory, window
 
 
 def test_fixture_queues_are_listed(api: httpx.Client) -> None:

@@ -8,8 +8,8 @@ import contextlib
 import httpx
 import msgpack
 import pytest
-from conftest import BodyFactory
-from stream_helpers import (
+from sandbox_helpers import (
+    BodyFactory,
     ack,
     ack_upto,
     frames,

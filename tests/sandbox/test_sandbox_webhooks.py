@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import BodyFactory
+from sandbox_helpers import BodyFactory
 
 from reconciler.sandbox.testing import Sandbox
 

@@ -101,3 +101,16 @@ def test_quiet_runs_still_share_one_trace_between_ledger_and_platform(tmp_path: 
         record = ledger.record(action="plan", resource="plan", outcome="planned")
     assert record is not None
     assert sent.split("-")[1] == record["trace_id"]
+
+
+def test_command_run_records_errors_and_closes_the_ledger(tmp_path: Path) -> None:
+    """An error is recorded with its exit code, and the background ledger is flushed on exit."""
+    ledger = Ledger(tmp_path / "l.jsonl", environ={}, background=True)
+    body = ApiErrorBody(status=500, context_id="ctx-9")
+    with pytest.raises(ApiError), command_run("apply", trace="none", ledger=ledger):
+        raise ApiError(f"POST /api/v2/callbacks failed for {NUMBER}: 500", body)
+    (line,) = (tmp_path / "l.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert (record["action"], record["outcome"]) == ("error", "error")
+    assert record["details"]["exit_code"] == 1
+    assert "•••••••0199" in record["details"]["message"]

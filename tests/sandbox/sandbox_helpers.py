@@ -1,8 +1,9 @@
-"""Helpers for the WebSocket tests: connect, read frames with a deadline, acknowledge."""
+"""Helpers for the sandbox tests: request bodies, WebSocket reading with deadlines, acks."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -21,6 +22,13 @@ from reconciler.wire import (
     encode_cumulative_ack,
     encode_message,
 )
+
+BodyFactory = Callable[..., dict[str, Any]]
+
+
+def window(start: str, end: str) -> dict[str, str]:
+    """One time-slot matrix entry."""
+    return {"start": start, "end": end}
 
 
 def open_stream(sandbox: Sandbox, token: str | None = None, **params: Any) -> Any:
