@@ -103,7 +103,7 @@ def redact_mapping(obj: Any, secrets: Iterable[str] = ()) -> Any:
     Keys compare without case, `_` or `-` (`callbackNumber`, `callback_number` and
     `Callback-Number` are one key). Tuples come back as lists, as JSON would have them.
     """
-    return _redact_value(obj, frozenset(s for s in secrets if s))
+    return _redact_value(obj, secrets if isinstance(secrets, frozenset) else frozenset(secrets))
 
 
 def _redact_value(value: Any, secrets: frozenset[str]) -> Any:
@@ -117,7 +117,7 @@ def _redact_value(value: Any, secrets: frozenset[str]) -> Any:
 
 
 def _redact_entry(key: str, value: Any, secrets: frozenset[str]) -> Any:
-    normal = key.lower().replace("_", "").replace("-", "")
+    normal = _normal_key(key)
     if value is None:
         return None
     if normal in _NUMBER_KEYS:
@@ -127,6 +127,11 @@ def _redact_entry(key: str, value: Any, secrets: frozenset[str]) -> Any:
             return _redact_value(value, secrets)
         return REDACTED
     return _redact_value(value, secrets)
+
+
+@lru_cache(maxsize=1024)
+def _normal_key(key: str) -> str:
+    return key.lower().replace("_", "").replace("-", "")
 
 
 @lru_cache(maxsize=64)

@@ -12,18 +12,13 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from reconciler.client import ApiClient
-from reconciler.core.actions import (
-    Action,
-    ActionType,
-    DesiredCallback,
-)
+from reconciler.core.actions import Action, ActionType, DesiredCallback
 from reconciler.core.live import CallbackStatus, LiveCallback
 from reconciler.drivers import callback_wire as wire
 from reconciler.drivers.base import ActionResult, Outcome
 from reconciler.errors import ApiError, ConflictError, UsageError
 
 CALLBACKS = "/api/v2/callbacks"
-WEBHOOKS = "/api/v2/webhooks"
 T = TypeVar("T")
 
 
@@ -42,6 +37,7 @@ def result_of(action: Action, outcome: Outcome, raw: Any, message: str = "") -> 
 
 
 def labels_hold(live: dict[str, str], wanted: tuple[tuple[str, str], ...]) -> bool:
+    """Whether every wanted label is on the live object (others may be there too)."""
     return all(live.get(key) == value for key, value in wanted)
 
 

@@ -19,7 +19,7 @@ from typing import Protocol
 from reconciler.core.actions import Action, DesiredCallback, DesiredQueueSettings, ResourceType
 from reconciler.drivers.base import ActionResult, Driver, Outcome
 from reconciler.errors import GcbctlError
-from reconciler.telemetry import mark_failed, step
+from reconciler.telemetry import call_scope
 
 DEFAULT_PARALLELISM = 10
 
@@ -76,19 +76,15 @@ def _queue_of(action: Action) -> str | None:
 
 
 async def _run_one(driver: Driver, action: Action) -> ActionResult:
-    """One action inside its own span, so its API calls nest under it (DESIGN.md §8)."""
+    """One action; the spans of its API calls carry its address and queue (DESIGN.md §8)."""
     attributes: dict[str, str | bool] = {
         "gcbctl.action": str(action.type),
         "gcbctl.resource": action.address,
         "gcbctl.queue": _queue_of(action) or "",
         "gcbctl.drift": action.drift,
     }
-    with step(f"{action.type} {action.resource}", attributes) as span:
-        result = await _execute(driver, action)
-        span.set_attribute("gcbctl.outcome", str(result.outcome))
-        if result.error is not None:
-            mark_failed(span, result.error)
-        return result
+    with call_scope(attributes):
+        return await _execute(driver, action)
 
 
 async def _execute(driver: Driver, action: Action) -> ActionResult:

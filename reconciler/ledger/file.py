@@ -35,29 +35,82 @@ def append_many(
     path: Path, entries: Sequence[tuple[Entry, str]], *, actor: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """Seal and write `(entry, time)` pairs in order under one lock, then fsync once."""
-    created = not path.exists()
-    if created:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    appender = Appender(path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    try:
-        _lock(fd, path)
-        head = read_head(fd, path)
+        return appender.append_many(entries, actor=actor)
+    finally:
+        appender.close()
+
+
+class Appender:
+    """The ledger file kept open between appends, remembering the head it wrote last.
+
+    The head is re-read from the file whenever its size or inode is not what this appender left
+    (another process appended, or the file was moved or replaced), so the cache never outlives the
+    lock's protection; it only saves a read when nobody else wrote in between.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._left: tuple[int, int, ChainHead] | None = None
+
+    def append_many(
+        self, entries: Sequence[tuple[Entry, str]], *, actor: Mapping[str, str]
+    ) -> list[dict[str, Any]]:
+        """Seal and write `(entry, time)` pairs in order under one lock, then fsync once."""
+        try:
+            fd = self._descriptor()
+            _lock(fd, self.path)
+            try:
+                return self._write_locked(fd, entries, actor)
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        except OSError as exc:
+            self.close()
+            raise _write_error(self.path, exc) from exc
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._left = None, None
+
+    def _write_locked(
+        self, fd: int, entries: Sequence[tuple[Entry, str]], actor: Mapping[str, str]
+    ) -> list[dict[str, Any]]:
+        stat = os.fstat(fd)
+        left = self._left
+        if left is not None and left[:2] == (stat.st_ino, stat.st_size):
+            head = left[2]
+        else:
+            head = read_head(fd, self.path)
         sealed = []
         for entry, time_text in entries:
             sealed.append(seal(entry, head=head, time=time_text, actor=actor))
             head = head_of(sealed[-1])
-        _write_all(fd, b"".join(to_line(record) for record in sealed))
+        data = b"".join(to_line(record) for record in sealed)
+        _write_all(fd, data)
         os.fsync(fd)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    finally:
-        os.close(fd)  # closing the descriptor also releases the lock
-    if created:
-        _sync_dir(path.parent)
-    return sealed
+        self._left = (stat.st_ino, stat.st_size + len(data), head)
+        return sealed
+
+    def _descriptor(self) -> int:
+        """The open ledger; reopened when the file at `path` is no longer the one held."""
+        if self._fd is not None:
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(self._fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                return self._fd
+            self.close()
+        created = not self.path.exists()
+        if created:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        if created:
+            _sync_dir(self.path.parent)
+        return self._fd
 
 
 def check_appendable(path: Path) -> ChainHead:

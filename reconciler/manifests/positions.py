@@ -41,6 +41,7 @@ class _Walker:
     def __init__(self, wanted: set[Target]) -> None:
         self.wanted = wanted
         self.found: dict[Target, tuple[int, int]] = {}
+        self.keys: dict[Target, tuple[int, int]] = {}
         self.document = -1
         self.levels: list[_Level] = []
 
@@ -74,8 +75,10 @@ class _Walker:
         path = self._path()
         if (self.document, path) in self.wanted:
             mark = event.start_mark
-            if block and self.levels and self.levels[-1].is_map:
-                mark = self.levels[-1].key_mark
+            if self.levels and self.levels[-1].is_map:
+                key = self.levels[-1].key_mark
+                self.keys[(self.document, path)] = (key.line + 1, key.column + 1)
+                mark = key if block else mark
             self.found[(self.document, path)] = (mark.line + 1, mark.column + 1)
         return path
 
@@ -96,8 +99,14 @@ def _events(text: str) -> Iterator[Any]:
         return
 
 
-def find_positions(text: str, targets: Iterable[Target]) -> dict[Target, tuple[int, int]]:
-    """Map each (document, path) target to its (line, column), 1-based; (1, 1) if unknown."""
+def find_positions(
+    text: str, targets: Iterable[Target], *, keys: frozenset[Target] = frozenset()
+) -> dict[Target, tuple[int, int]]:
+    """Map each (document, path) target to its (line, column), 1-based; (1, 1) if unknown.
+
+    Targets in `keys` resolve to the mapping key rather than its value (an unknown property
+    is the key's fault).
+    """
     targets = list(targets)
     walker = _Walker(_prefixes(targets))
     last_document = max((document for document, _ in targets), default=-1)
@@ -109,7 +118,8 @@ def find_positions(text: str, targets: Iterable[Target]) -> dict[Target, tuple[i
     for document, path in targets:
         position = (1, 1)
         for size in range(len(path), -1, -1):
-            hit = walker.found.get((document, path[:size]))
+            exact = size == len(path) and (document, path) in keys
+            hit = (walker.keys if exact else walker.found).get((document, path[:size]))
             if hit is not None:
                 position = hit
                 break

@@ -67,6 +67,10 @@ def _expand(raw: str) -> list[tuple[str, Path]]:
             and member.is_file()
             and not any(part.startswith(".") for part in member.relative_to(path).parts)
         )
+        if not members:
+            raise UsageError(
+                f"no manifest files (*.yaml, *.yml) under {raw}", hint="check the folder"
+            )
         return [(str(member), member.parent) for member in members]
     if path.is_file():
         return [(str(path), path.parent)]

@@ -14,6 +14,9 @@ from reconciler.core.problems import Problem
 from reconciler.manifests.csv_rows import CsvPositions
 from reconciler.manifests.positions import Target, find_positions
 
+# Problems about a key itself (an unknown property) point at the key, not at its value.
+KEY_PROBLEMS = frozenset({"schema.additional-property"})
+
 
 class SourceMap:
     """Where each loaded file's text is, to find line/column of problems on demand."""
@@ -39,15 +42,24 @@ class SourceMap:
     def locate_all(self, problems: Iterable[Problem]) -> list[Problem]:
         problems = list(problems)
         wanted: dict[str, set[Target]] = defaultdict(set)
+        keys: dict[str, set[Target]] = defaultdict(set)
         for problem in problems:
             if not problem.line and problem.origin.file in self._yaml:
-                wanted[problem.origin.file].add((problem.origin.document, problem.origin.path))
-        found = {name: self._yaml_positions(name, targets) for name, targets in wanted.items()}
+                target = (problem.origin.document, problem.origin.path)
+                wanted[problem.origin.file].add(target)
+                if problem.code in KEY_PROBLEMS:
+                    keys[problem.origin.file].add(target)
+        found = {
+            name: self._yaml_positions(name, targets, frozenset(keys[name]))
+            for name, targets in wanted.items()
+        }
         return [self._one(problem, found) for problem in problems]
 
-    def _yaml_positions(self, name: str, targets: set[Target]) -> dict[Target, tuple[int, int]]:
+    def _yaml_positions(
+        self, name: str, targets: set[Target], keys: frozenset[Target]
+    ) -> dict[Target, tuple[int, int]]:
         text = self._yaml[name].removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-        return find_positions(text, targets)
+        return find_positions(text, targets, keys=keys)
 
     def _one(self, problem: Problem, found: dict[str, dict[Target, tuple[int, int]]]) -> Problem:
         if problem.line:

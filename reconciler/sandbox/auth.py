@@ -8,7 +8,6 @@ told when tokens are expired by force, so that open WebSockets close with 4401.
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import secrets
 import time
@@ -60,7 +59,7 @@ class Authority:
             raise OAuthError(401, "invalid_client", "Basic client credentials are required")
         try:
             decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError) as exc:  # binascii.Error is a ValueError
             raise OAuthError(401, "invalid_client", "credentials are not base64") from exc
         client_id, _, secret = decoded.partition(":")
         client = self.clients.get(client_id)

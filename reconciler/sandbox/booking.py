@@ -12,7 +12,14 @@ import bisect
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from reconciler.sandbox.calendar import Closure, first_closed, on_grid, slot_floor, slot_starts
+from reconciler.sandbox.calendar import (
+    MAX_WINDOW_SLOTS,
+    Closure,
+    first_closed,
+    on_grid,
+    slot_floor,
+    slot_starts,
+)
 from reconciler.sandbox.problems import Detail
 from reconciler.sandbox.records import Queue
 
@@ -66,6 +73,10 @@ def check_windows(queue: Queue, windows: list[Window], now: datetime) -> list[De
             continue
         if not (on_grid(queue, window.start) and on_grid(queue, window.end)):
             message = f"{where}: start and end must lie on the {queue.slot_minutes}-minute grid"
+            details.append(Detail("bad.request", where, message=message))
+            continue
+        if (window.end - window.start).total_seconds() > MAX_WINDOW_SLOTS * queue.slot_minutes * 60:
+            message = f"{where}: a window may span at most {MAX_WINDOW_SLOTS} slots"
             details.append(Detail("bad.request", where, message=message))
             continue
         if window.start <= now:

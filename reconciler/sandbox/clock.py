@@ -16,12 +16,27 @@ from datetime import UTC, datetime, timedelta
 Monotonic = Callable[[], float]
 
 
+EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+MAX_ADVANCE_SECONDS = 100 * 366 * 86_400.0
+
+
 def parse_instant(text: str) -> datetime:
-    """An aware UTC datetime from RFC 3339 text (a trailing Z is accepted)."""
+    """An aware UTC datetime from RFC 3339 text (a trailing Z is accepted).
+
+    Instants outside 1971..9000 are refused (ValueError) so that slot arithmetic and clock
+    moves can never overflow `datetime`.
+    """
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     if value.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset")
-    return value.astimezone(UTC)
+    try:
+        instant = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{text!r} is out of range") from exc
+    if not EARLIEST <= instant <= LATEST:
+        raise ValueError(f"{text!r} is out of range")
+    return instant
 
 
 class SandboxClock:
@@ -59,7 +74,12 @@ class SandboxClock:
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward (or back, with a negative value) by `seconds`."""
-        self.set(self.now() + timedelta(seconds=seconds))
+        if not abs(seconds) <= MAX_ADVANCE_SECONDS:
+            raise ValueError("advance at most 100 years at a time")
+        target = self.now() + timedelta(seconds=seconds)
+        if not EARLIEST <= target <= LATEST:
+            raise ValueError("the clock stays between 1971 and 9000")
+        self.set(target)
 
     def use_real(self) -> None:
         """Follow the machine's clock again."""

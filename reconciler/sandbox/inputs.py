@@ -84,7 +84,7 @@ def _instant(value: object, field: str, details: list[Detail]) -> Any:
     try:
         return parse_instant(value)
     except ValueError:
-        problem(details, field, "must be an RFC 3339 timestamp with an offset")
+        problem(details, field, "must be an RFC 3339 timestamp with an offset, 1971..9000")
         return None
 
 

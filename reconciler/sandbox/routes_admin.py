@@ -115,7 +115,11 @@ def _move_clock(world: World, body: dict[str, Any]) -> None:
     elif (
         isinstance(body.get("advance_seconds"), int | float) and body["advance_seconds"] is not True
     ):
-        world.clock.advance(float(body["advance_seconds"]))
+        try:
+            world.clock.advance(float(body["advance_seconds"]))
+        except ValueError as exc:
+            detail = Detail("bad.request", "advance_seconds", message=str(exc))
+            raise bad_request([detail]) from exc
     elif body.get("real") is True:
         world.clock.use_real()
     else:

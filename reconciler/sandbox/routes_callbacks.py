@@ -9,7 +9,7 @@ from reconciler.sandbox import callbacks, catalog
 from reconciler.sandbox.callback_inputs import read_create, read_patch
 from reconciler.sandbox.callbacks import STATUSES
 from reconciler.sandbox.plumbing import JSON, Ctx, api, if_match, json_body, paged
-from reconciler.sandbox.problems import Detail, bad_request
+from reconciler.sandbox.problems import Detail, RequestError, bad_request
 from reconciler.sandbox.records import Callback
 from reconciler.sandbox.resource_inputs import QUEUE_FIELDS, read_queue
 
@@ -97,7 +97,11 @@ async def list_callbacks(ctx: Ctx) -> Response:
 
 @api("callback:read")
 async def get_callback(ctx: Ctx) -> Response:
-    return JSON(ctx.world.store.callback(ctx.request.path_params["ident"]).to_json())
+    ident = ctx.request.path_params["ident"]
+    if ident == "websocket":
+        message = "This is the event stream: open it as a WebSocket (Upgrade: websocket)."
+        raise RequestError(426, "bad.request", message, headers={"Upgrade": "websocket"})
+    return JSON(ctx.world.store.callback(ident).to_json())
 
 
 @api("callback:write")

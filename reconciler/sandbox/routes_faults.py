@@ -49,6 +49,12 @@ async def add_http(request: Request, world: World) -> Response:
         raise bad_request(
             [Detail("bad.request", "latency_seconds", message="latency_seconds 0..120")]
         )
+    if not isinstance(body.get("code", ""), str) or not isinstance(body.get("path", "*"), str):
+        raise bad_request([Detail("bad.request", "code", message="code and path are strings")])
+    if "retry_after" in body:
+        _int(body, "retry_after", 0, 0, 86_400)
+    if not isinstance(body.get("method", "*"), str):
+        raise bad_request([Detail("bad.request", "method", message="method is a string")])
     if "status" not in body and not latency:
         raise bad_request(
             [Detail("bad.request", "status", message="give a status, a latency, or both")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_SETTING = 1_000_000_000
 DEFAULT_ADMIN_TOKEN = "sandbox-admin-0000"  # noqa: S105 - a published local default, not a secret
 
 
@@ -59,7 +60,7 @@ class SandboxSettings:
             if current is None or isinstance(value, bool) or not isinstance(value, int | float):
                 rejected.append(name)
                 continue
-            if value <= 0:
+            if not 0 < value <= MAX_SETTING:
                 rejected.append(name)
                 continue
             setattr(self, name, type(current)(value))

@@ -9,10 +9,13 @@ decides where telemetry goes.
 from reconciler.telemetry.api_calls import ApiTelemetry, current_trace_id, route_template
 from reconciler.telemetry.metrics import record_action, record_apply_duration
 from reconciler.telemetry.providers import meter, tracer, use_providers
+from reconciler.telemetry.scope import call_attributes, call_scope
 from reconciler.telemetry.spans import clean_attributes, mark_failed, step
 
 __all__ = [
     "ApiTelemetry",
+    "call_attributes",
+    "call_scope",
     "clean_attributes",
     "current_trace_id",
     "mark_failed",

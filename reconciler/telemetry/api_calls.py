@@ -27,6 +27,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from reconciler.client.observer import RequestInfo
 from reconciler.telemetry.metrics import instruments, request_outcome
 from reconciler.telemetry.providers import tracer
+from reconciler.telemetry.scope import call_attributes
 
 _MAYBE_RETRIED: Final = frozenset({None, 401, 408, 429, 500, 502, 503, 504})
 _LITERAL_SEGMENTS: Final = frozenset({"websocket", "token"})
@@ -72,7 +73,7 @@ class ApiTelemetry:
             if call.retrying:
                 return call.traceparent
             self._end(call)
-        span = tracer().start_span("HTTP", kind=SpanKind.CLIENT)
+        span = tracer().start_span("HTTP", kind=SpanKind.CLIENT, attributes=call_attributes())
         context = span.get_span_context()
         if not context.is_valid:
             return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"

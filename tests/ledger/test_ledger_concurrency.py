@@ -20,11 +20,13 @@ from pathlib import Path
 from reconciler.ledger import Ledger
 
 path, name, start_at, count = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-ledger = Ledger(path, target="sandbox", environ={})
+# One writer appends from its background thread (file held open, head cached), one directly.
+ledger = Ledger(path, target="sandbox", environ={}, background=name == "a")
 time.sleep(max(0.0, start_at - time.time()))
 for n in range(count):
     ledger.record(action="create", resource=f"ReservationBatch/{name}/cb_{n}", outcome="ok",
                   details={"writer": name, "n": n, "pad": "x" * 2000})
+ledger.close()
 """
 
 

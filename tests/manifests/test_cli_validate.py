@@ -67,7 +67,7 @@ def test_github_output_prints_workflow_annotations(gcbctl: Any) -> None:
     result = gcbctl("validate", path, "--now", NOW, "--output", "github")
     assert result.code == 3
     assert result.out.startswith(
-        f"::error file={path},line=8,col=15,title=schema.additional-property::"
+        f"::error file={path},line=8,col=3,title=schema.additional-property::"
     )
     assert "%0Adid you mean 'slotMinutes'?" in result.out
 

@@ -172,3 +172,55 @@ def test_fast_path_declines_what_it_cannot_check(text: str) -> None:
 def test_fast_path_declines_duplicate_keys() -> None:
     """A duplicate key makes the fast path give up, so the careful path can locate it."""
     assert fast_documents(_big("a: 1\na: 2\n")) is None
+
+
+def test_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
+    """A folder without any *.yaml/*.yml file is most likely a wrong path: exit 64."""
+    (tmp_path / "notes.txt").write_text("not a manifest")
+    with pytest.raises(UsageError, match="no manifest files"):
+        load([str(tmp_path)])
+
+
+def test_folders_are_read_recursively_and_hidden_folders_skipped(tmp_path: Path) -> None:
+    """Manifests in subfolders are found; files under hidden folders (.git) are not."""
+    (tmp_path / "team" / "hooks").mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "team" / "hooks" / "a.yml").write_bytes(WEBHOOK)
+    (tmp_path / ".git" / "b.yaml").write_bytes(b"not: [valid")
+    loaded = load([str(tmp_path)])
+    assert loaded.problems == ()
+    assert [Path(name).name for name in loaded.manifests.files] == ["a.yml"]
+
+
+def _padded(path: Path, tmp_path: Path, old: str = "", new: str = "") -> Path:
+    """A copy of `path` made big enough for the fast path by a trailing comment block."""
+    text = path.read_text(encoding="utf-8").replace(old, new, 1) if old else path.read_text("utf-8")
+    target = tmp_path / path.name
+    target.write_text(text + ("#" + "x" * 70 + "\n") * (FAST_PATH_MIN_BYTES // 70 + 1), "utf-8")
+    return target
+
+
+def test_big_files_load_the_same_manifests_through_the_fast_path(tmp_path: Path) -> None:
+    """A batch file read by rapidyaml yields exactly the values the careful path yields."""
+    source = EXAMPLES / "batch-tech-support.yaml"
+    big = _padded(source, tmp_path)
+    assert fast_path_applies(big.read_bytes())
+    fast, careful = load([str(big)]).manifests.batches[0], load([str(source)]).manifests.batches[0]
+    assert fast.reservations[3].time_slots[1].start == careful.reservations[3].time_slots[1].start
+    assert [r.callback_id for r in fast.reservations] == [
+        r.callback_id for r in careful.reservations
+    ]
+    assert (fast.prune, fast.defaults_channel_preferences) == (
+        careful.prune,
+        careful.defaults_channel_preferences,
+    )
+
+
+def test_problems_in_big_files_are_located_lazily(tmp_path: Path) -> None:
+    """A problem found on the fast path still gets its line and column, from the lazy pass."""
+    big = _padded(
+        EXAMPLES / "batch-tech-support.yaml", tmp_path, "callbackNumber:", "callbackNumbr:"
+    )
+    loaded = load([str(big)])
+    found = [(p.code, p.line, p.column) for p in loaded.problems]
+    assert ("schema.additional-property", 16, 7) in found  # the key, not its value

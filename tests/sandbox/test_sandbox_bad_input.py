@@ -57,7 +57,11 @@ def test_bad_headers_and_query_parameters(api: httpx.Client) -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
     ),
@@ -120,3 +124,28 @@ def test_admin_needs_its_token(sandbox: Sandbox) -> None:
         verify=loopback_tls(),
     )
     assert platform.status_code == 401
+
+
+def test_extreme_values_are_refused_not_crashed(sandbox: Sandbox, api: httpx.Client) -> None:
+    """Out-of-range instants, clock moves, settings and odd credentials are 4xx, not 500."""
+    window = {"start": "0001-01-01T00:00:00+14:00", "end": "2026-12-15T14:15:00-05:00"}
+    response = api.post("/api/v2/callbacks", json={"time_slot_matrix": [window]})
+    assert response.status_code == 400
+    long = {"start": "2026-12-15T14:00:00-05:00", "end": "2027-12-15T14:00:00-05:00"}
+    assert api.post("/api/v2/callbacks", json={"time_slot_matrix": [long]}).status_code == 400
+    assert sandbox.admin("POST", "/_sandbox/clock", {"advance_seconds": 1e300}).status_code == 400
+    assert (
+        sandbox.admin("POST", "/_sandbox/clock", {"now": "9999-12-31T00:00:00Z"}).status_code == 400
+    )
+    assert sandbox.admin("PUT", "/_sandbox/settings", {"max_events": 1e300}).status_code == 400
+    odd = httpx.post(
+        f"{sandbox.base_url}/oauth/token",
+        headers={"Authorization": b"Basic \xff\xfe"},
+        data={"grant_type": "client_credentials"},
+        trust_env=False,
+        verify=loopback_tls(),
+    )
+    assert odd.status_code == 401
+    plain = api.get("/api/v2/callbacks/websocket")
+    assert plain.status_code == 426
+    assert _is_error_body(plain)

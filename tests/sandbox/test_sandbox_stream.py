@@ -8,6 +8,8 @@ import contextlib
 import httpx
 import msgpack
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sandbox_helpers import (
     BodyFactory,
     ack,
@@ -325,3 +327,23 @@ async def test_webhook_changes_are_not_streamed(sandbox: Sandbox, aapi: httpx.As
         hook = {"name": "w", "url": "https://w.example.com/"}
         assert (await aapi.post("/api/v2/webhooks", json=hook)).status_code == 201
         assert await nothing_within(ws, 0.3)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=64), text=st.booleans())
+async def test_random_messages_never_break_the_server(
+    sandbox: Sandbox, data: bytes, text: bool
+) -> None:
+    """Arbitrary bytes (binary or text messages) either pass or close that socket with 1007."""
+    codes: list[int | None] = []
+    async with open_stream(sandbox) as ws:
+        await ws.send(data, text=text)
+        try:
+            await asyncio.wait_for(ws.recv(), 0.05)
+        except TimeoutError:
+            pass
+        except ConnectionClosed as closed:
+            codes.append(closed.rcvd.code if closed.rcvd else None)
+    assert set(codes) <= {1007, 1009}

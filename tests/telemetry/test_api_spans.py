@@ -12,7 +12,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from reconciler.client import ApiClient, Credentials, FakeTime
 from reconciler.core.retry import RetryPolicy
 from reconciler.errors import ApiError
-from reconciler.telemetry import ApiTelemetry, route_template, step
+from reconciler.telemetry import ApiTelemetry, call_scope, route_template, step
 from tests.telemetry.conftest import Captured
 
 Answer = Callable[[httpx.Request], httpx.Response]
@@ -172,3 +172,22 @@ async def test_concurrent_calls_get_their_own_spans(captured: Captured) -> None:
     assert len({span.get_span_context().span_id for span in spans}) == 5
     sent = {r.headers["traceparent"] for r in platform.sent if "cb_" in r.url.path}
     assert len(sent) == 5
+
+
+async def test_call_spans_carry_the_action_they_serve(captured: Captured) -> None:
+    """Calls made inside a call scope name the action's resource and queue, task by task."""
+    platform, api = Platform(), ApiTelemetry()
+
+    async def act(n: int) -> None:
+        with call_scope({"gcbctl.resource": f"ReservationBatch/b/cb_{n}", "gcbctl.queue": "q1"}):
+            await client.request("PATCH", f"/api/v2/callbacks/cb_{n}-x")
+
+    async with platform.client(api) as client:
+        await asyncio.gather(*(act(n) for n in range(3)))
+        await client.request("GET", "/api/v2/queues")
+    api.close()
+    spans = spans_named(captured, "PATCH /api/v2/callbacks/{id}")
+    resources = sorted(str((span.attributes or {})["gcbctl.resource"]) for span in spans)
+    assert resources == [f"ReservationBatch/b/cb_{n}" for n in range(3)]
+    (outside,) = spans_named(captured, "GET /api/v2/queues")
+    assert "gcbctl.resource" not in (outside.attributes or {})
