@@ -18,7 +18,8 @@ import contextlib
 import functools
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,45 @@ from reconciler.sandbox.world import World
 FULL_CLIENT = ("gcbctl-sandbox", "sandbox-secret-0000")
 READONLY_CLIENT = ("gcbctl-readonly", "readonly-secret-0000")
 STARTUP_TIMEOUT = 10.0
+
+
+class _DaemonExecutor(ThreadPoolExecutor):
+    """Runs each call on a daemon thread of its own, which nothing waits for at exit.
+
+    A webhook delivery to a host that cannot be resolved sits in `getaddrinfo` on an executor
+    thread for seconds; a pool thread would hold up the end of every `--sandbox` command.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # handed to the awaiting coroutine
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="gcbctl-sandbox-io", daemon=True).start()
+        return future
+
+
+def _run_without_executor_wait(main: Coroutine[Any, Any, None]) -> None:
+    """`asyncio.run`, except that blocking calls (DNS lookups) never hold up closing."""
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(_DaemonExecutor())
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(main)
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 @functools.cache
@@ -192,7 +232,7 @@ def running_sandbox(
     server = make_server(world)
     ready = threading.Event()
     thread = threading.Thread(
-        target=lambda: asyncio.run(
+        target=lambda: _run_without_executor_wait(
             serve(world, sock, server=server, on_ready=lambda _: ready.set())
         ),
         name="gcbctl-sandbox",
