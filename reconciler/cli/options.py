@@ -22,7 +22,13 @@ from opentelemetry.trace import Span
 from opentelemetry.util.types import AttributeValue
 
 from reconciler.errors import GcbctlError, LedgerError, RefusedError
-from reconciler.ledger import Ledger, LedgerSink, NullLedger, default_ledger_path
+from reconciler.ledger import (
+    FSYNC_INTERVAL_S,
+    Ledger,
+    LedgerSink,
+    NullLedger,
+    default_ledger_path,
+)
 from reconciler.telemetry import ApiTelemetry, current_trace_id, step, use_providers
 from reconciler.telemetry.sdk import TraceMode, configure, resolve_mode
 
@@ -74,7 +80,11 @@ def open_ledger(
     default = default_ledger_path(manifest_paths, cwd=Path.cwd())
     path = ledger_path or default
     ledger = Ledger(
-        path, target=target, secrets=secrets, manifest_dir=default.parent.parent, background=True
+        path,
+        target=target,
+        secrets=secrets,
+        manifest_dir=default.parent.parent,
+        fsync_interval=FSYNC_INTERVAL_S,
     )
     try:
         ledger.check()
@@ -142,7 +152,7 @@ def command_run(
 
 
 def _close_ledger(sink: LedgerSink) -> None:
-    """Flush a background ledger: its write errors surface here, before gcbctl exits."""
+    """fsync the ledger's last records and release it; errors surface here, before gcbctl exits."""
     if isinstance(sink, Ledger | NullLedger):
         sink.close()
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
+
+import orjson
 
 FORMAT_VERSION: Final = 1
 GENESIS_HASH: Final = "0" * 64
@@ -61,10 +62,12 @@ class ChainHead:
 
 
 def canonical_json(value: Any) -> bytes:
-    """The one byte form that hashes are computed over: sorted keys, no spaces, UTF-8."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    """The one byte form that hashes are computed over: sorted keys, no spaces, UTF-8.
+
+    orjson writes exactly that (and is an order of magnitude faster than `json`, which matters
+    at one record per applied action); any JSON library with the same settings can check it.
+    """
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def record_hash(record: Mapping[str, Any]) -> str:
@@ -117,7 +120,7 @@ def head_of(record: Mapping[str, Any]) -> ChainHead:
 
 def parse_line(line: bytes) -> dict[str, Any]:
     """A record from one line (newline optional); ValueError when it is not a JSON object."""
-    value = json.loads(line)
+    value = orjson.loads(line)
     if not isinstance(value, dict):
         raise ValueError("a ledger line must hold a JSON object")
     return value

@@ -56,16 +56,30 @@ class Appender:
         self._left: tuple[int, int, ChainHead] | None = None
 
     def append_many(
-        self, entries: Sequence[tuple[Entry, str]], *, actor: Mapping[str, str]
+        self, entries: Sequence[tuple[Entry, str]], *, actor: Mapping[str, str], sync: bool = True
     ) -> list[dict[str, Any]]:
-        """Seal and write `(entry, time)` pairs in order under one lock, then fsync once."""
+        """Seal and write `(entry, time)` pairs in order under one lock; fsync unless `sync` is
+        False (then `sync()` must follow: the lines are written, not yet durable)."""
         try:
             fd = self._descriptor()
             _lock(fd, self.path)
             try:
-                return self._write_locked(fd, entries, actor)
+                sealed = self._write_locked(fd, entries, actor)
             finally:
                 fcntl.flock(fd, fcntl.LOCK_UN)
+            if sync:
+                os.fsync(fd)
+        except OSError as exc:
+            self.close()
+            raise _write_error(self.path, exc) from exc
+        return sealed
+
+    def sync(self) -> None:
+        """fsync what this appender wrote."""
+        if self._fd is None:
+            return
+        try:
+            os.fsync(self._fd)
         except OSError as exc:
             self.close()
             raise _write_error(self.path, exc) from exc
@@ -90,7 +104,6 @@ class Appender:
             head = head_of(sealed[-1])
         data = b"".join(to_line(record) for record in sealed)
         _write_all(fd, data)
-        os.fsync(fd)
         self._left = (stat.st_ino, stat.st_size + len(data), head)
         return sealed
 
@@ -103,6 +116,7 @@ class Appender:
                 same = False
             if same:
                 return self._fd
+            self.sync()
             self.close()
         created = not self.path.exists()
         if created:

@@ -30,8 +30,7 @@ async def token(request: Request) -> Response:
         headers = world.limiter.take(client.client_id)
         await world.faults.apply_http(request.method, request.url.path)
         form = await _form(request)
-        if form.get("grant_type") != "client_credentials":
-            raise OAuthError(400, "unsupported_grant_type", "grant_type must be client_credentials")
+        _check_grant(form)
         grant = world.authority.issue(client, form.get("scope"))
         response: Response = JSON(
             {
@@ -49,6 +48,21 @@ async def token(request: Request) -> Response:
     for name, value in (headers or world.limiter.peek(None)).items():
         response.headers.setdefault(name, value)
     return response
+
+
+def _check_grant(form: dict[str, str]) -> None:
+    """Only client credentials are granted.
+
+    An empty body is taken as client credentials: the product document's Go client builds the
+    form but sends the request without it, and Basic authentication already names the client.
+    """
+    if not form:
+        return
+    grant = form.get("grant_type")
+    if grant is None:
+        raise OAuthError(400, "invalid_request", "grant_type is required")
+    if grant != "client_credentials":
+        raise OAuthError(400, "unsupported_grant_type", "grant_type must be client_credentials")
 
 
 async def _form(request: Request) -> dict[str, str]:

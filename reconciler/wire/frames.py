@@ -78,6 +78,8 @@ def _frame_from_body(body: bytes) -> Frame:
     if not isinstance(value, dict) or set(value) != _KEYS:
         raise ProtocolError("frame body is not a Type/Payload/Timestamp map", hint=_HINT)
     kind, payload, stamp = value["Type"], value["Payload"], value["Timestamp"]
+    if payload is None:  # Go's msgpack writes a nil []byte as nil: an empty payload
+        payload = b""
     if not _is_int(kind) or not _is_int(stamp) or not isinstance(payload, bytes):
         raise ProtocolError("frame fields have the wrong types", hint=_HINT)
     return Frame(type=kind, payload=payload, timestamp_ms=stamp)

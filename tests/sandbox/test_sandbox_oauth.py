@@ -111,3 +111,20 @@ def test_missing_scope_is_403(sandbox: Sandbox) -> None:
         f"{base}/api/v2/queues", headers=narrow, trust_env=False, verify=loopback_tls()
     )
     assert queues.status_code == 403
+
+
+def test_missing_grant_type_and_empty_body(sandbox: Sandbox) -> None:
+    """A form without grant_type is invalid_request; an empty body (the Go seed) gets a token."""
+    good = (sandbox.client_id, sandbox.client_secret)
+    missing = _token(sandbox, good, {"scope": "callback:read"})
+    assert (missing.status_code, missing.json()["error"]) == (400, "invalid_request")
+    empty = httpx.post(
+        f"{sandbox.base_url}/oauth/token",
+        auth=good,
+        content=b"",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        trust_env=False,
+        verify=loopback_tls(),
+    )
+    assert empty.status_code == 200
+    assert "callback:write" in empty.json()["scope"].split()

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -53,6 +54,10 @@ type options struct {
 	ackMode      string // binary, text (the seed as written) or none
 	ackForm      string // correlation (callback-api.md §6) or id (the seed's complete example)
 	ackTimeout   time.Duration
+	printFrame   bool // print one frame's hex (-frame-type, -frame-payload, -frame-timestamp) and exit
+	frameType    int
+	framePayload string
+	frameStamp   int64
 }
 
 type TimeSlot struct {
@@ -107,6 +112,10 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("go_client: ")
 	opts := parseOptions()
+	if opts.printFrame {
+		printFrame(int32(opts.frameType), opts.framePayload, opts.frameStamp)
+		return
+	}
 	summary, err := run(opts)
 	if err != nil {
 		log.Printf("FAIL: %v", err)
@@ -125,8 +134,12 @@ func parseOptions() options {
 	flag.StringVar(&o.ackMode, "ack-mode", "binary", "binary | text (x/net/websocket's default PayloadType) | none")
 	flag.StringVar(&o.ackForm, "ack-form", "correlation", `correlation ({"status":"ack","correlation_id":...}) | id ({"status":"ack","id":...})`)
 	flag.DurationVar(&o.ackTimeout, "ack-timeout", 10*time.Second, "server ack timeout when no admin token is given")
+	flag.BoolVar(&o.printFrame, "print-frame", false, "print the hex of one seed-style frame and exit")
+	flag.IntVar(&o.frameType, "frame-type", 2, "Type of the printed frame")
+	flag.StringVar(&o.framePayload, "frame-payload", "", "Payload of the printed frame (<nil> for a nil slice)")
+	flag.Int64Var(&o.frameStamp, "frame-timestamp", 0, "Timestamp of the printed frame")
 	flag.Parse()
-	if o.baseURL == "" {
+	if o.baseURL == "" && !o.printFrame {
 		log.Fatal("give -base-url or GCB_BASE_URL")
 	}
 	o.baseURL = strings.TrimRight(o.baseURL, "/")
@@ -492,16 +505,38 @@ func createdIn(message []byte, callbackID string, platformNow time.Time) (event,
 // conn.Write sends a message of the Conn's PayloadType (a text message unless changed).
 func WriteBinaryFrame(conn *websocket.Conn, frameType int32, payload []byte) error {
 	frame := BinaryFrame{Type: frameType, Payload: payload, Timestamp: time.Now().UnixMilli()}
-	data, err := msgpack.Marshal(frame)
+	message, err := frameBytes(frame)
 	if err != nil {
-		return fmt.Errorf("msgpack serialization failed: %w", err)
+		return err
 	}
-	length := make([]byte, 4)
-	binary.BigEndian.PutUint32(length, uint32(len(data)))
-	if _, err := conn.Write(append(length, data...)); err != nil {
+	if _, err := conn.Write(message); err != nil {
 		return fmt.Errorf("websocket write failed: %w", err)
 	}
 	return nil
+}
+
+// frameBytes is msgpack.Marshal with its defaults behind a 4-byte big-endian length.
+func frameBytes(frame BinaryFrame) ([]byte, error) {
+	data, err := msgpack.Marshal(frame)
+	if err != nil {
+		return nil, fmt.Errorf("msgpack serialization failed: %w", err)
+	}
+	length := make([]byte, 4)
+	binary.BigEndian.PutUint32(length, uint32(len(data)))
+	return append(length, data...), nil
+}
+
+// printFrame writes the hex of one seed-style frame, for byte-for-byte comparison in tests.
+func printFrame(frameType int32, payload string, timestamp int64) {
+	var body []byte
+	if payload != "<nil>" {
+		body = []byte(payload)
+	}
+	message, err := frameBytes(BinaryFrame{Type: frameType, Payload: body, Timestamp: timestamp})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(hex.EncodeToString(message))
 }
 
 func sendAcknowledgment(conn *websocket.Conn, form, correlationID string, objectID interface{}) error {
