@@ -84,7 +84,6 @@ def open_ledger(
         target=target,
         secrets=secrets,
         manifest_dir=default.parent.parent,
-        fsync_interval=FSYNC_INTERVAL_S,
     )
     try:
         ledger.check()

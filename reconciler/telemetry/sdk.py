@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Final
 
-from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry import metrics
+from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter, ExemplarFilter, MeterProvider
 from opentelemetry.sdk.metrics.export import (
     ConsoleMetricExporter,
     MetricReader,
@@ -36,6 +37,10 @@ from reconciler import __version__
 
 DEFAULT_SERVICE_NAME: Final = "gcbctl"
 _QUEUE_SIZE: Final = 65_536  # a 2,000-callback apply makes a few thousand spans: keep them all
+# Large, infrequent batches: encoding spans is CPU work that competes with an apply for the GIL,
+# so a short command exports at exit and a long one (watch) every 10 s.
+_BATCH_SIZE: Final = 4096
+_BATCH_DELAY_MS: Final = 10_000
 _METRIC_INTERVAL_MS: Final = 60_000.0
 
 
@@ -64,12 +69,13 @@ class TelemetrySetup:
 
     mode: TraceMode
     tracer_provider: TracerProvider
-    meter_provider: MeterProvider
+    meter_provider: metrics.MeterProvider
 
     def shutdown(self) -> None:
         self.tracer_provider.force_flush()
         self.tracer_provider.shutdown()
-        self.meter_provider.shutdown()
+        if isinstance(self.meter_provider, MeterProvider):
+            self.meter_provider.shutdown()
 
 
 def configure(
@@ -83,17 +89,39 @@ def configure(
     """Providers for `mode`; tests pass their own exporter and reader (exported synchronously)."""
     resource = _resource()
     quiet = mode is TraceMode.NONE and span_exporter is None
-    tracer_provider = TracerProvider(resource=resource, sampler=ALWAYS_OFF if quiet else None)
+    tracer_provider = TracerProvider(
+        resource=resource, sampler=ALWAYS_OFF if quiet else None, shutdown_on_exit=False
+    )
     if span_exporter is not None:
         tracer_provider.add_span_processor(SimpleSpanProcessor(span_exporter))
     elif mode is not TraceMode.NONE:
         exporter = _console_spans(stream) if mode is TraceMode.CONSOLE else _otlp_spans()
-        tracer_provider.add_span_processor(BatchSpanProcessor(exporter, max_queue_size=_QUEUE_SIZE))
+        processor = BatchSpanProcessor(
+            exporter,
+            max_queue_size=_QUEUE_SIZE,
+            max_export_batch_size=_BATCH_SIZE,
+            schedule_delay_millis=_BATCH_DELAY_MS,
+        )
+        tracer_provider.add_span_processor(processor)
     readers = (
         [metric_reader] if metric_reader is not None else _metric_readers(mode, environ, stream)
     )
-    meter_provider = MeterProvider(resource=resource, metric_readers=readers)
+    meter_provider: metrics.MeterProvider = (
+        MeterProvider(
+            resource=resource,
+            metric_readers=readers,
+            exemplar_filter=_exemplar_filter(environ),
+            shutdown_on_exit=False,
+        )
+        if readers
+        else metrics.NoOpMeterProvider()  # nobody reads the metrics: do not even count
+    )
     return TelemetrySetup(mode, tracer_provider, meter_provider)
+
+
+def _exemplar_filter(environ: Mapping[str, str]) -> ExemplarFilter | None:
+    """No exemplars unless OTEL_METRICS_EXEMPLAR_FILTER asks: they cost time on every request."""
+    return None if environ.get("OTEL_METRICS_EXEMPLAR_FILTER") else AlwaysOffExemplarFilter()
 
 
 def _resource() -> Resource:
