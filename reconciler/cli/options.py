@@ -23,7 +23,6 @@ from opentelemetry.util.types import AttributeValue
 
 from reconciler.errors import GcbctlError, LedgerError, RefusedError
 from reconciler.ledger import (
-    FSYNC_INTERVAL_S,
     Ledger,
     LedgerSink,
     NullLedger,

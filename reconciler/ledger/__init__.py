@@ -7,7 +7,6 @@ and `reconciler.core.ledger_verify`; this package adds the file, the lock, the a
 from reconciler.ledger.ledger import (
     DEFAULT_DIR,
     DEFAULT_NAME,
-    FSYNC_INTERVAL_S,
     Ledger,
     LedgerSink,
     NullLedger,
@@ -19,7 +18,6 @@ from reconciler.ledger.reading import RecordFilter, records, verify_file
 __all__ = [
     "DEFAULT_DIR",
     "DEFAULT_NAME",
-    "FSYNC_INTERVAL_S",
     "Ledger",
     "LedgerSink",
     "NullLedger",

@@ -28,8 +28,6 @@ from reconciler.ledger.actor import collect_actor
 
 DEFAULT_DIR: Final = ".gcbctl"
 DEFAULT_NAME: Final = "ledger.jsonl"
-FSYNC_INTERVAL_S: Final = 0.2
-"""What the CLI passes as `fsync_interval`: a record is durable on disk within 0.2 s."""
 
 Clock = Callable[[], datetime]
 
@@ -60,11 +58,10 @@ class Ledger:
     (e.g. the platform host) for records that do not name one.
 
     Every record is written (under the file lock, visible to other processes and safe from a
-    gcbctl crash) before `record` returns. By default it is also fsynced at once; with
-    `fsync_interval` set (the CLI uses `FSYNC_INTERVAL_S`), records share an fsync at most that
-    many seconds apart, and `flush()`/`close()` fsync what is left. An fsync takes milliseconds
-    on a busy disk and would stall an apply's event loop once per action; a thread doing it
-    instead costs even more, through the GIL.
+    gcbctl crash) before `record` returns, and fsynced at once: the CLI relies on that, since an
+    audit record must survive a power loss as well as a crash. A library caller writing bursts
+    of records on a slow disk may pass `fsync_interval` so that records share an fsync at most
+    that many seconds apart; `flush()`/`close()` then fsync what is left.
     """
 
     def __init__(
