@@ -19,15 +19,17 @@ import secrets
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
-from reconciler.client.observer import RequestInfo
 from reconciler.telemetry.metrics import instruments, request_outcome
 from reconciler.telemetry.providers import tracer
 from reconciler.telemetry.scope import call_attributes
+
+if TYPE_CHECKING:  # `validate` imports telemetry too: it must not pay for loading httpx
+    from reconciler.client.observer import RequestInfo
 
 _MAYBE_RETRIED: Final = frozenset({None, 401, 408, 429, 500, 502, 503, 504})
 _LITERAL_SEGMENTS: Final = frozenset({"websocket", "token"})
