@@ -78,6 +78,7 @@ class AuditedProgress:
             action=str(action.type),
             resource=action.address,
             outcome=str(result.outcome),
+            before_hash=action.live_spec_hash,
             after_hash=labels.get(LABEL_SPEC_HASH),
             latency_ms=round(result.elapsed * 1000, 3),
             correlation_id=_context_id(result) or None,

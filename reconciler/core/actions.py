@@ -102,7 +102,8 @@ class FieldChange:
 class Action:
     """One step of a plan.
 
-    `live_id`/`live_version` identify the object touched (None for creates); `drift` marks a change
+    `live_id`/`live_version` identify the object touched (None for creates) and `live_spec_hash` is
+    its `gcbctl.io/spec-hash` label, the "before" of the audit ledger; `drift` marks a change
     that undoes something done outside gcbctl rather than a manifest change; `phase` orders steps
     so that no step makes a later one fail (DESIGN.md §3).
     """
@@ -114,6 +115,7 @@ class Action:
     desired: Desired | None = None
     live_id: str | None = None
     live_version: int | None = None
+    live_spec_hash: str | None = None
     changes: tuple[FieldChange, ...] = field(default=())
     drift: bool = False
     phase: int = 0

@@ -222,6 +222,7 @@ def _action(
         desired=want,
         live_id=live.id if live else None,
         live_version=live.version if live else None,
+        live_spec_hash=live.labels.get(LABEL_SPEC_HASH) if live else None,
         changes=changes,
         drift=drift,
         phase=_phase(kind, changes),
@@ -237,5 +238,6 @@ def _noop(entry: Entry, reason: str, live: LiveCallback | None = None) -> Action
         reason=reason,
         live_id=live.id if live else None,
         live_version=live.version if live else None,
+        live_spec_hash=live.labels.get(LABEL_SPEC_HASH) if live else None,
         phase=Phase.NOOP,
     )

@@ -127,6 +127,7 @@ def _rebooked(action: Action) -> list[Action]:
         type=ActionType.CREATE,
         live_id=None,
         live_version=None,
+        live_spec_hash=None,
         reason=REBOOK_REASON,
         phase=Phase.CREATES,
     )

@@ -179,6 +179,7 @@ def _action(
         desired=want,
         live_id=live.id if live else None,
         live_version=live.version if live else None,
+        live_spec_hash=live.labels.get(LABEL_SPEC_HASH) if live else None,
         changes=changes,
         drift=drift,
         phase=Phase.NOOP if kind is ActionType.NOOP else Phase.WEBHOOKS,
@@ -193,5 +194,6 @@ def _delete(hook: LiveWebhook) -> Action:
         reason="owned by gcbctl and no longer in the manifests",
         live_id=hook.id,
         live_version=hook.version,
+        live_spec_hash=hook.labels.get(LABEL_SPEC_HASH),
         phase=Phase.WEBHOOK_DELETES,
     )
