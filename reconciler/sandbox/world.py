@@ -142,6 +142,7 @@ class World:
             return
         state = self.store.dump() | {"next_sequence": self.log.next_sequence}
         temporary = self.state_path.with_name(self.state_path.name + ".tmp")
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(state, handle, indent=1)
