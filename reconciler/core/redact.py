@@ -31,7 +31,10 @@ _NATIONAL = r"(?<![\w.-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w-])"
 _BARE = r"(?<![\w.+-])\d{10,15}(?![\w-])"
 # The lookahead lets the scan skip positions that cannot start a number, which triples its speed.
 _NUMBER_RE: Final = re.compile(f"(?=[+(\\d])(?:{_INTERNATIONAL}|{_NATIONAL}|{_BARE})")
-_DIGIT: Final = re.compile(r"\d")
+# Every number pattern above needs at least 7 digits: a text with fewer holds no number.
+_ENOUGH_DIGITS: Final = re.compile(r"(?:\d\D*){6}\d")
+# Texts up to this length are memoised by `redact_text`; longer ones (error bodies) are not kept.
+_MEMO_MAX_CHARS: Final = 200
 
 _CREDENTIAL_RE: Final = re.compile(r"\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{4,}", re.IGNORECASE)
 # `key=value` or `"key": "value"` for keys that hold credentials, in query strings, forms or JSON.
@@ -85,7 +88,20 @@ def mask_numbers(text: str) -> str:
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Replace the given secret values, credentials and key=value secrets; mask phone numbers."""
-    matcher = _secret_matcher(secrets if isinstance(secrets, frozenset) else frozenset(secrets))
+    known = secrets if isinstance(secrets, frozenset) else frozenset(secrets)
+    if len(text) > _MEMO_MAX_CHARS:
+        return _redact_text(text, known)
+    return _redact_short(text, known)
+
+
+@lru_cache(maxsize=4096)
+def _redact_short(text: str, secrets: frozenset[str]) -> str:
+    """Short texts repeat (action words, outcomes, targets, reasons): redact each once."""
+    return _redact_text(text, secrets)
+
+
+def _redact_text(text: str, secrets: frozenset[str]) -> str:
+    matcher = _secret_matcher(secrets)
     if matcher is not None:
         text = matcher.sub(REDACTED, text)
     if not _TRIGGER.search(text):
@@ -94,7 +110,7 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
         text = _CREDENTIAL_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
     if _KEY_HINT.search(text):
         text = _KEYED_RE.sub(lambda m: f"{m.group('key')}{REDACTED}", text)
-    return mask_numbers(text) if _DIGIT.search(text) else text
+    return mask_numbers(text) if _ENOUGH_DIGITS.search(text) else text
 
 
 def redact_mapping(obj: Any, secrets: Iterable[str] = ()) -> Any:

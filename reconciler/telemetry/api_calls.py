@@ -19,6 +19,7 @@ import secrets
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 from opentelemetry import trace
@@ -36,6 +37,7 @@ _LITERAL_SEGMENTS: Final = frozenset({"websocket", "token"})
 _ID_LIKE: Final = re.compile(r".*\d.*|[0-9a-f-]{16,}")
 
 
+@lru_cache(maxsize=1024)
 def route_template(path: str) -> str:
     """`/api/v2/callbacks/cb_1-2?x=1` -> `/api/v2/callbacks/{id}`: no ids, no query."""
     parts = path.split("?", 1)[0].split("/")
@@ -101,14 +103,16 @@ class ApiTelemetry:
             )
 
     def on_response(self, info: RequestInfo, status: int | None, elapsed: float) -> None:
-        route = route_template(info.path)
-        labels = {"http.request.method": info.method.upper(), "url.template": route}
-        outcome = request_outcome(status)
+        labels = (
+            ("http.request.method", info.method.upper()),
+            ("url.template", route_template(info.path)),
+        )
+        outcome = ("gcbctl.outcome", request_outcome(status))
         tools = instruments()
-        tools.api_duration.record(elapsed, {**labels, "gcbctl.outcome": outcome})
-        tools.api_requests.add(1, {**labels, "gcbctl.outcome": outcome})
+        tools.api_duration.record(elapsed, dict((*labels, outcome)))
+        tools.api_requests.add((*labels, outcome))
         if status == 429:
-            tools.api_rate_limited.add(1, labels)
+            tools.api_rate_limited.add(labels)
         call = self._call_for(info)
         if call is None:
             return
@@ -125,7 +129,7 @@ class ApiTelemetry:
             self._end(call)
 
     def on_retry(self, info: RequestInfo, delay: float, reason: str) -> None:
-        instruments().api_retries.add(1, {"url.template": route_template(info.path)})
+        instruments().api_retries.add((("url.template", route_template(info.path)),))
         call = self._call_for(info)
         if call is None:
             return

@@ -3,14 +3,21 @@
 Instruments are made once per meter and looked up by the code that records them; attribute values
 are low-cardinality by construction (method, route template, status class, action type, outcome),
 never ids, numbers or paths as sent.
+
+The counters are tallied in process and handed to OpenTelemetry as observable counters, read only
+when a metric reader collects: an apply counts a few thousand requests and actions, and the SDK's
+per-`add` bookkeeping (attribute hashing, measurement objects) cost more CPU than the calls it
+counted. What is exported is the same monotonic sum per attribute set.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Final
 
 from opentelemetry import metrics
+from opentelemetry.metrics import CallbackOptions, Observation
 
 from reconciler.telemetry.providers import meter
 
@@ -21,14 +28,30 @@ API_RETRIES: Final = "gcbctl.api.retries"
 ACTIONS: Final = "gcbctl.actions"
 APPLY_DURATION: Final = "gcbctl.apply.duration"
 
+Labels = tuple[tuple[str, str], ...]
+
+
+@dataclass(slots=True)
+class Tally:
+    """A monotonic counter kept as a dict of totals per attribute set, observed on collection."""
+
+    totals: dict[Labels, int] = field(default_factory=dict)
+
+    def add(self, labels: Labels, amount: int = 1) -> None:
+        self.totals[labels] = self.totals.get(labels, 0) + amount
+
+    def observe(self, _options: CallbackOptions) -> Iterable[Observation]:
+        """The running totals (a reader's thread calls this; `dict.copy` is atomic)."""
+        return [Observation(total, dict(labels)) for labels, total in self.totals.copy().items()]
+
 
 @dataclass(frozen=True, slots=True)
 class Instruments:
     api_duration: metrics.Histogram
-    api_requests: metrics.Counter
-    api_rate_limited: metrics.Counter
-    api_retries: metrics.Counter
-    actions: metrics.Counter
+    api_requests: Tally
+    api_rate_limited: Tally
+    api_retries: Tally
+    actions: Tally
     apply_duration: metrics.Histogram
 
 
@@ -45,17 +68,15 @@ def instruments() -> Instruments:
         api_duration=current.create_histogram(
             API_DURATION, unit="s", description="Duration of one API request attempt"
         ),
-        api_requests=current.create_counter(
-            API_REQUESTS, unit="{request}", description="API request attempts by outcome"
+        api_requests=_tally(current, API_REQUESTS, "{request}", "API request attempts by outcome"),
+        api_rate_limited=_tally(
+            current, API_RATE_LIMITED, "{request}", "API answers with status 429"
         ),
-        api_rate_limited=current.create_counter(
-            API_RATE_LIMITED, unit="{request}", description="API answers with status 429"
+        api_retries=_tally(
+            current, API_RETRIES, "{retry}", "API requests repeated after a failure"
         ),
-        api_retries=current.create_counter(
-            API_RETRIES, unit="{retry}", description="API requests repeated after a failure"
-        ),
-        actions=current.create_counter(
-            ACTIONS, unit="{action}", description="Plan actions carried out, by type and outcome"
+        actions=_tally(
+            current, ACTIONS, "{action}", "Plan actions carried out, by type and outcome"
         ),
         apply_duration=current.create_histogram(
             APPLY_DURATION, unit="s", description="Wall time of one apply"
@@ -63,6 +84,14 @@ def instruments() -> Instruments:
     )
     _cache[id(current)] = (current, made)
     return made
+
+
+def _tally(current: metrics.Meter, name: str, unit: str, description: str) -> Tally:
+    tally = Tally()
+    current.create_observable_counter(
+        name, callbacks=[tally.observe], unit=unit, description=description
+    )
+    return tally
 
 
 def request_outcome(status: int | None) -> str:
@@ -78,7 +107,7 @@ def request_outcome(status: int | None) -> str:
 
 def record_action(action_type: str, outcome: str) -> None:
     """Count one carried-out plan action."""
-    instruments().actions.add(1, {"gcbctl.action": action_type, "gcbctl.outcome": outcome})
+    instruments().actions.add((("gcbctl.action", action_type), ("gcbctl.outcome", outcome)))
 
 
 def record_apply_duration(seconds: float, outcome: str) -> None:
