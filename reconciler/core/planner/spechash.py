@@ -78,31 +78,42 @@ def channels_spec(prefs: ChannelPreferences) -> dict[str, Any]:
 
 def callback_spec(desired: DesiredCallback, *, unmanaged: frozenset[str]) -> dict[str, Any]:
     """The hashed fields of a desired callback; `unmanaged` names fields the manifests omit."""
-    spec: dict[str, Any] = {
-        "callback_id": desired.callback_id,
-        "callback_number": desired.callback_number,
-        "queue_id": desired.queue_id,
-        "slot": int(desired.slot_start.timestamp()),
-    }
-    if FIELD_REASON not in unmanaged:
-        spec[FIELD_REASON] = desired.reason
-    if FIELD_CHANNELS not in unmanaged:
-        spec[FIELD_CHANNELS] = channels_spec(desired.channel_preferences)
-    return spec
+    return _callback_fields(
+        (desired.callback_id, desired.callback_number, desired.queue_id, desired.slot_start),
+        desired.reason,
+        desired.channel_preferences,
+        unmanaged,
+    )
 
 
 def live_callback_spec(live: LiveCallback, *, unmanaged: frozenset[str]) -> dict[str, Any]:
     """The same keys as `callback_spec`, read from the live callback."""
+    return _callback_fields(
+        (live.callback_id, live.callback_number, live.queue_id, live.callback_time),
+        live.reason,
+        live.channel_preferences,
+        unmanaged,
+    )
+
+
+def _callback_fields(
+    identity: tuple[str, str, str, datetime],
+    reason: str,
+    prefs: ChannelPreferences,
+    unmanaged: frozenset[str],
+) -> dict[str, Any]:
+    """One shape for both sides, so desired and live hashes can only differ by their values."""
+    callback_id, number, queue_id, slot = identity
     spec: dict[str, Any] = {
-        "callback_id": live.callback_id,
-        "callback_number": live.callback_number,
-        "queue_id": live.queue_id,
-        "slot": int(live.callback_time.timestamp()),
+        "callback_id": callback_id,
+        "callback_number": number,
+        "queue_id": queue_id,
+        "slot": int(slot.timestamp()),
     }
     if FIELD_REASON not in unmanaged:
-        spec[FIELD_REASON] = live.reason
+        spec[FIELD_REASON] = reason
     if FIELD_CHANNELS not in unmanaged:
-        spec[FIELD_CHANNELS] = channels_spec(live.channel_preferences)
+        spec[FIELD_CHANNELS] = channels_spec(prefs)
     return spec
 
 
