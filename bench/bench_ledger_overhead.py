@@ -1,11 +1,13 @@
 """What the audit ledger and OTLP tracing add to a 2,000-reservation `gcbctl apply`.
 
 Runs `gcbctl apply --auto-approve` in a fresh subprocess against a sandbox on 127.0.0.1 (rate limit
-lifted so the platform is not the bottleneck), in three modes, interleaved round by round:
+lifted so the platform is not the bottleneck), in four modes, interleaved round by round (the
+order rotates every round, so that no mode always runs first or last):
 
 - off:    --no-ledger --trace none
 - ledger: the audit ledger on (a file in a temporary folder), --trace none
-- otlp:   the ledger on and --trace otlp to a tiny OTLP/HTTP receiver on 127.0.0.1
+- otlp:   --no-ledger and --trace otlp to a tiny OTLP/HTTP receiver on 127.0.0.1 (spans and metrics)
+- both:   the ledger on and --trace otlp
 
 The sandbox is reset before every run, so every run creates the same callbacks. It prints the
 median wall time of each mode (whole command, and the apply phase as gcbctl reports it) and the
@@ -38,7 +40,7 @@ from tests.telemetry.otlp_receiver import otlp_receiver  # noqa: E402
 NOW = "2026-12-01T00:00:00Z"
 FIRST_DAY = date(2026, 12, 7)
 PER_DAY = 250  # of 400 slots a day (10 at once, 15-minute slots, 08:00-18:00)
-MODES = ("off", "ledger", "otlp")
+MODES = ("off", "ledger", "otlp", "both")
 _APPLY_TIME = re.compile(r"in ([0-9.]+) s\.")
 
 HEADER = """\
@@ -107,7 +109,8 @@ def run_apply(
     elif mode == "ledger":
         args += ["--ledger", str(ledger), "--trace", "none"]
     else:
-        args += ["--ledger", str(ledger), "--trace", "otlp"]
+        args += ["--no-ledger"] if mode == "otlp" else ["--ledger", str(ledger)]
+        args += ["--trace", "otlp"]
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp_url
     cpu_before = _children_cpu()
     started = time.perf_counter()
@@ -139,7 +142,8 @@ def main() -> None:
         write_manifests(work / "manifests", options.count)
         times: dict[str, list[tuple[float, float, float]]] = {mode: [] for mode in MODES}
         for round_number in range(options.rounds):
-            order = MODES if round_number % 2 == 0 else tuple(reversed(MODES))
+            shift = round_number % len(MODES)
+            order = MODES[shift:] + MODES[:shift]
             for mode in order:
                 times[mode].append(run_apply(mode, work / "manifests", work, sandbox, otlp_url))
                 print(f"round {round_number + 1} {mode:<7} {times[mode][-1][0]:6.2f} s", flush=True)

@@ -25,6 +25,7 @@ from reconciler.client._errors import decode, final_answer
 from reconciler.client._platform import PlatformClock, RateGate
 from reconciler.client._seams import AsyncioSleeper, Clock, Sleeper, SystemClock
 from reconciler.client._trace import TraceparentSource, current_traceparent
+from reconciler.client._transport import AiohttpTransport
 from reconciler.client.observer import NullObserver, Observer, RequestInfo
 from reconciler.core.retry import (
     Random,
@@ -40,6 +41,7 @@ from reconciler.errors import ApiErrorBody, AuthError
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 PAGE_SIZE = 500
+MAX_CONNECTIONS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +73,8 @@ class ApiClient:
     ) -> None:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
-            transport=transport,
+            transport=transport or AiohttpTransport(max_connections=MAX_CONNECTIONS),
             timeout=timeout,
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=20),
             headers={"Accept": "application/json", "User-Agent": "gcbctl"},
         )
         self._credentials = credentials
@@ -164,7 +165,7 @@ class ApiClient:
             token = await self.tokens.get() if bearer else None
             if token is not None:
                 headers["Authorization"] = f"Bearer {token}"
-            info = RequestInfo(method, path, attempt, self._traceparent())
+            info = RequestInfo(method, path, attempt, self._traceparent(method, path))
             headers["traceparent"] = info.traceparent
             request = self._http.build_request(
                 method, path, json=json, data=data, params=params, headers=headers

@@ -44,11 +44,10 @@ _KEYED_RE: Final = re.compile(
     re.IGNORECASE,
 )
 
-# One cheap scan decides whether a text needs the patterns at all; most ledger and span values
-# ("applied", "create", resource addresses) do not.
-_TRIGGER: Final = re.compile(r"\d|bearer|basic|token|secret|password|api_key", re.IGNORECASE)
-_SCHEME_HINT: Final = re.compile(r"bearer|basic", re.IGNORECASE)
-_KEY_HINT: Final = re.compile(r"token|secret|password|api_key", re.IGNORECASE)
+# Words that announce a credential (the prefixes of _CREDENTIAL_RE and _KEYED_RE) are looked for
+# with `in` on the lower-cased text: an order of magnitude cheaper than a case-insensitive regex
+# alternation tried at every position, and most texts (addresses, ids, outcomes) have none.
+_DIGITS: Final = b"0123456789"
 
 _NUMBER_KEYS: Final = frozenset({"callbacknumber", "phonenumber", "phone", "msisdn"})
 _SECRET_KEYS: Final = frozenset(
@@ -104,13 +103,20 @@ def _redact_text(text: str, secrets: frozenset[str]) -> str:
     matcher = _secret_matcher(secrets)
     if matcher is not None:
         text = matcher.sub(REDACTED, text)
-    if not _TRIGGER.search(text):
-        return text
-    if _SCHEME_HINT.search(text):
+    lower = text.lower()
+    if "bearer" in lower or "basic" in lower:
         text = _CREDENTIAL_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
-    if _KEY_HINT.search(text):
+    if "token" in lower or "secret" in lower or "password" in lower or "api_key" in lower:
         text = _KEYED_RE.sub(lambda m: f"{m.group('key')}{REDACTED}", text)
-    return mask_numbers(text) if _ENOUGH_DIGITS.search(text) else text
+    return mask_numbers(text) if _enough_digits(text) else text
+
+
+def _enough_digits(text: str) -> bool:
+    """Whether `text` has the 7 digits every number pattern needs (most texts do not)."""
+    if text.isascii():  # count in C: delete the digits and compare lengths
+        raw = text.encode("ascii")
+        return len(raw) - len(raw.translate(None, _DIGITS)) >= 7
+    return _ENOUGH_DIGITS.search(text) is not None  # other scripts' digits count too
 
 
 def redact_mapping(obj: Any, secrets: Iterable[str] = ()) -> Any:

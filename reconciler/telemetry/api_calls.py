@@ -68,8 +68,12 @@ class ApiTelemetry:
         self._current: ContextVar[_Call | None] = ContextVar("gcbctl_api_call", default=None)
         self._calls: dict[str, _Call] = {}
 
-    def traceparent(self) -> str:
-        """The `traceparent` for the attempt about to be sent, from the span of its call."""
+    def traceparent(self, method: str = "", path: str = "") -> str:
+        """The `traceparent` for the attempt about to be sent, from the span of its call.
+
+        A new call's span is started with its final name and attributes at once: every later
+        change to a span takes its lock and re-checks attributes, at thousands of calls a run.
+        """
         call = self._current.get()
         if call is not None and call.open:
             if call.status == 401 and not call.refreshed:
@@ -77,12 +81,15 @@ class ApiTelemetry:
             if call.retrying:
                 return call.traceparent
             self._end(call)
-        span = tracer().start_span("HTTP", kind=SpanKind.CLIENT, attributes=call_attributes())
+        verb, route = method.upper(), route_template(path) if path else ""
+        attributes = {**call_attributes(), "http.request.method": verb, "url.template": route}
+        name = f"{verb} {route}" if verb else "HTTP"
+        span = tracer().start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
         context = span.get_span_context()
         if not context.is_valid:
             return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
         header = f"00-{context.trace_id:032x}-{context.span_id:016x}-{int(context.trace_flags):02x}"
-        call = _Call(span=span, traceparent=header)
+        call = _Call(span=span, traceparent=header, method=verb, route=route)
         self._calls[header] = call
         self._current.set(call)
         return header
@@ -95,12 +102,6 @@ class ApiTelemetry:
             call.span.add_event("side_request", _request_attributes(info))
             return
         call.retrying = False
-        if not call.method:
-            call.method, call.route = info.method.upper(), route_template(info.path)
-            call.span.update_name(f"{call.method} {call.route}")
-            call.span.set_attributes(
-                {"http.request.method": call.method, "url.template": call.route}
-            )
 
     def on_response(self, info: RequestInfo, status: int | None, elapsed: float) -> None:
         labels = (

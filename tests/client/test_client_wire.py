@@ -59,7 +59,7 @@ async def test_every_request_carries_a_w3c_traceparent(platform: FakePlatform) -
 async def test_traceparent_source_is_pluggable(platform: FakePlatform) -> None:
     """A telemetry-supplied source decides the header value."""
     fixed = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-    async with platform.client(traceparent=lambda: fixed) as client:
+    async with platform.client(traceparent=lambda method, path: fixed) as client:
         await client.request("GET", "/api/v2/queues")
     assert platform.api_requests[0].headers["traceparent"] == fixed
 
