@@ -81,13 +81,8 @@ class AuditedProgress:
             before_hash=action.live_spec_hash,
             after_hash=labels.get(LABEL_SPEC_HASH),
             latency_ms=round(result.elapsed * 1000, 3),
-            correlation_id=_context_id(result) or None,
-            details={
-                "message": result.message,
-                "drift": action.drift,
-                "reason": action.reason,
-                "live_id": result.live_id,
-            },
+            correlation_id=result.correlation_id,
+            details=_details(result),
         )
         record_action(str(action.type), str(result.outcome))
         if self._inner is not None:
@@ -98,10 +93,17 @@ class AuditedProgress:
             self._inner.finish()
 
 
-def _context_id(result: ActionResult) -> str:
-    """The platform's correlation id (`contextId` of an error body) for a failed action."""
-    body = getattr(result.error, "body", None)
-    return str(getattr(body, "context_id", "") or "")
+def _details(result: ActionResult) -> dict[str, object]:
+    action = result.action
+    details: dict[str, object] = {
+        "message": result.message,
+        "drift": action.drift,
+        "reason": action.reason,
+        "live_id": result.live_id,
+    }
+    if len(result.correlation_ids) > 1:  # re-reads, retries: every request the action made
+        details["correlation_ids"] = list(result.correlation_ids)
+    return details
 
 
 def progress_for_terminal(*, color: bool) -> ProgressSink | None:
@@ -143,6 +145,7 @@ def result_view(result: ActionResult) -> dict[str, object]:
         "warning": result.warning,
         "drift": action.drift,
         "seconds": round(result.elapsed, 3),
+        "correlation_id": result.correlation_id,
     }
 
 

@@ -8,6 +8,7 @@ from reconciler.client._auth import ALL_SCOPES, Credentials, TokenCache
 from reconciler.client._http import ApiClient, ApiResponse
 from reconciler.client._seams import AsyncioSleeper, Clock, FakeTime, Sleeper, SystemClock
 from reconciler.client._trace import TraceparentSource, current_traceparent, random_traceparent
+from reconciler.client.correlation import collect_correlation_ids
 from reconciler.client.observer import CountingObserver, NullObserver, Observer, RequestInfo
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "SystemClock",
     "TokenCache",
     "TraceparentSource",
+    "collect_correlation_ids",
     "current_traceparent",
     "random_traceparent",
 ]

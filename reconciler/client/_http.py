@@ -26,6 +26,8 @@ from reconciler.client._platform import PlatformClock, RateGate
 from reconciler.client._seams import AsyncioSleeper, Clock, Sleeper, SystemClock
 from reconciler.client._trace import TraceparentSource, current_traceparent
 from reconciler.client._transport import AiohttpTransport
+from reconciler.client.correlation import HEADER as CORRELATION_HEADER
+from reconciler.client.correlation import note_correlation_id
 from reconciler.client.observer import NullObserver, Observer, RequestInfo
 from reconciler.core.retry import (
     Random,
@@ -205,6 +207,7 @@ class ApiClient:
         self._observer.on_response(info, response.status_code, self._clock.monotonic() - started)
         self._gate.observe(response.headers, seq)
         self._platform.observe(response.headers.get("date"))
+        note_correlation_id(response.headers.get(CORRELATION_HEADER))
         return response, None
 
     def _retry_wait(

@@ -41,7 +41,8 @@ class ActionResult:
     """The outcome of one action; texts are already redacted and safe to print or record.
 
     `warning` is something the user should see even though the action succeeded (a secret that
-    could not be sent, slots left over capacity by a lowered limit).
+    could not be sent, slots left over capacity by a lowered limit). `correlation_ids` are the
+    platform's ids of every answer the action got (Genesys Cloud's `ININ-Correlation-Id`), in order.
     """
 
     action: Action
@@ -52,6 +53,15 @@ class ActionResult:
     error: GcbctlError | None = None
     elapsed: float = 0.0
     warning: str = ""
+    correlation_ids: tuple[str, ...] = ()
+
+    @property
+    def correlation_id(self) -> str | None:
+        """The id to quote to the platform's support: the last answer's, else the error's."""
+        if self.correlation_ids:
+            return self.correlation_ids[-1]
+        body = getattr(self.error, "body", None)
+        return getattr(body, "context_id", None) or None
 
 
 class Driver(Protocol):

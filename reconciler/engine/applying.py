@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Protocol
 
+from reconciler.client import collect_correlation_ids
 from reconciler.core.actions import Action, DesiredCallback, DesiredQueueSettings, ResourceType
 from reconciler.drivers.base import ActionResult, Driver, Outcome
 from reconciler.errors import GcbctlError
@@ -88,20 +89,21 @@ async def _run_one(driver: Driver, action: Action) -> ActionResult:
 
 
 async def _execute(driver: Driver, action: Action) -> ActionResult:
+    """One action, timed, with the platform's correlation ids of every answer it got."""
     started = time.monotonic()
-    try:
-        result = await driver.execute(action)
-    except GcbctlError as error:
-        return ActionResult(
-            action,
-            Outcome.FAILED,
-            action.live_id,
-            None,
-            error.message,
-            error,
-            time.monotonic() - started,
-        )
-    return replace(result, action=action, elapsed=time.monotonic() - started)
+    with collect_correlation_ids() as answered:
+        try:
+            result = await driver.execute(action)
+        except GcbctlError as error:
+            result = ActionResult(
+                action, Outcome.FAILED, action.live_id, None, error.message, error
+            )
+    return replace(
+        result,
+        action=action,
+        elapsed=time.monotonic() - started,
+        correlation_ids=tuple(answered),
+    )
 
 
 def _skipped(action: Action, queue_id: str) -> ActionResult:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from reconciler.core.ledger_records import Entry
 from reconciler.core.redact import redact_mapping, redact_text
 from reconciler.ledger import file
 from reconciler.ledger.actor import collect_actor
+from reconciler.ledger.commit import Committer
 
 DEFAULT_DIR: Final = ".gcbctl"
 DEFAULT_NAME: Final = "ledger.jsonl"
@@ -57,11 +57,10 @@ class Ledger:
     `secrets` are values to blank wherever they appear; `target` is the default target name
     (e.g. the platform host) for records that do not name one.
 
-    Every record is written (under the file lock, visible to other processes and safe from a
-    gcbctl crash) before `record` returns, and fsynced at once: the CLI relies on that, since an
-    audit record must survive a power loss as well as a crash. A library caller writing bursts
-    of records on a slow disk may pass `fsync_interval` so that records share an fsync at most
-    that many seconds apart; `flush()`/`close()` then fsync what is left.
+    By default every record is sealed, written under the file lock and fsynced before `record`
+    returns it. With `commit_interval` (what the CLI uses) `record` only redacts and queues the
+    entry and returns None; a thread commits queued records in groups at most that many seconds
+    apart (`reconciler.ledger.commit`), `flush()` commits at once, and `close()` commits the rest.
     """
 
     def __init__(
@@ -73,7 +72,7 @@ class Ledger:
         manifest_dir: Path | None = None,
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
-        fsync_interval: float | None = None,
+        commit_interval: float | None = None,
     ) -> None:
         self.path = path
         self.target = target
@@ -83,9 +82,11 @@ class Ledger:
         env = os.environ if environ is None else environ
         self._actor = redact_mapping(collect_actor(manifest_dir, env), self._secrets)
         self._appender = file.Appender(path)
-        self._fsync_interval = fsync_interval
-        self._synced_at = time.monotonic()
-        self._dirty = False
+        self._committer = (
+            None
+            if commit_interval is None
+            else Committer(self._appender, self._actor, interval=commit_interval)
+        )
 
     def add_secrets(self, secrets: Iterable[str]) -> None:
         """Blank these values too from now on (secrets resolved after the ledger was opened)."""
@@ -104,8 +105,9 @@ class Ledger:
         correlation_id: str | None = None,
         trace_id: str | None = None,
         details: Mapping[str, Any] | None = None,
-    ) -> Mapping[str, Any]:
-        """Append one record and return it as written (redacted, sealed)."""
+    ) -> Mapping[str, Any] | None:
+        """Append one record and return it as written (redacted, sealed); with a
+        `commit_interval`, queue it for the next group and return None."""
         clean = self._clean
         entry = Entry(
             action=clean(action),
@@ -120,13 +122,11 @@ class Ledger:
             details=redact_mapping(dict(details or {}), self._secrets),
         )
         stamp = _stamp(self._clock())
+        if self._committer is not None:
+            self._committer.submit(entry, stamp)
+            return None
         with self._lock:
-            now = time.monotonic()
-            sync = self._fsync_interval is None or now - self._synced_at >= self._fsync_interval
-            (sealed,) = self._appender.append_many([(entry, stamp)], actor=self._actor, sync=sync)
-            self._dirty = not sync
-            if sync:
-                self._synced_at = now
+            (sealed,) = self._appender.append_many([(entry, stamp)], actor=self._actor)
             return sealed
 
     def check(self) -> None:
@@ -134,17 +134,18 @@ class Ledger:
         file.check_appendable(self.path)
 
     def flush(self) -> None:
-        """fsync records written since the last fsync."""
-        with self._lock:
-            if self._dirty:
-                self._appender.sync()
-                self._dirty, self._synced_at = False, time.monotonic()
+        """Make every record recorded so far durable (a no-op without a commit interval)."""
+        if self._committer is not None:
+            self._committer.flush()
 
     def close(self) -> None:
-        """Flush and release the file (the ledger opens it again if used after)."""
-        self.flush()
-        with self._lock:
-            self._appender.close()
+        """Commit what is queued and release the file (it is opened again if used after)."""
+        try:
+            if self._committer is not None:
+                self._committer.stop()
+        finally:
+            with self._lock:
+                self._appender.close()
 
     def _clean(self, text: str) -> str:
         return redact_text(str(text), self._secrets)

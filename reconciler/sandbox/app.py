@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,18 @@ from reconciler.sandbox import routes_ui as ui
 from reconciler.sandbox import routes_webhooks as wh
 from reconciler.sandbox.clock import SandboxClock
 from reconciler.sandbox.fixture import load_fixture
-from reconciler.sandbox.problems import Detail, RequestError, problem_response
+from reconciler.sandbox.problems import (
+    CORRELATION_HEADER,
+    Detail,
+    RequestError,
+    problem_response,
+)
 from reconciler.sandbox.routes_oauth import token
 from reconciler.sandbox.routes_stream import callback_stream
 from reconciler.sandbox.settings import SandboxSettings
 from reconciler.sandbox.world import World
+
+_CORRELATION = CORRELATION_HEADER.lower().encode()
 
 ROUTES = [
     Route("/oauth/token", token, methods=["POST"]),
@@ -73,8 +81,10 @@ ROUTES = [
 ]
 
 
-class DateHeader:
-    """Stamps every HTTP response (refused WebSocket handshakes too) with the sandbox clock."""
+class PlatformHeaders:
+    """Stamps every HTTP response (refused WebSocket handshakes too) with `Date` from the sandbox
+    clock and, where the answer has none yet, a fresh `ININ-Correlation-Id` (Genesys Cloud puts
+    one on every answer, and clients log it)."""
 
     def __init__(self, app: ASGIApp, clock: SandboxClock) -> None:
         self.app, self.clock = app, clock
@@ -88,6 +98,8 @@ class DateHeader:
             if message["type"] in ("http.response.start", "websocket.http.response.start"):
                 date = email.utils.format_datetime(self.clock.now(), usegmt=True)
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                if not any(k.lower() == _CORRELATION for k, _ in headers):
+                    headers.append((_CORRELATION, str(uuid.uuid4()).encode()))
                 message["headers"] = [*headers, (b"date", date.encode())]
             await send(message)
 
@@ -139,5 +151,5 @@ def create_app(
         middleware=[],
     )
     app.state.world = shared
-    app.add_middleware(DateHeader, clock=shared.clock)
+    app.add_middleware(PlatformHeaders, clock=shared.clock)
     return app

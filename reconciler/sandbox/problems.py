@@ -70,17 +70,25 @@ def version_conflict(ident: str, expected: int, actual: int) -> RequestError:
     )
 
 
-def error_body(problem: RequestError) -> dict[str, Any]:
+CORRELATION_HEADER = "ININ-Correlation-Id"
+
+
+def error_body(problem: RequestError, context_id: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "message": problem.message,
         "code": problem.code,
         "status": problem.status,
-        "contextId": str(uuid.uuid4()),
+        "contextId": context_id or str(uuid.uuid4()),
         "details": [detail.as_json() for detail in problem.details],
     }
     return body
 
 
 def problem_response(problem: RequestError) -> JSONResponse:
-    """The JSON response for `problem`."""
-    return JSONResponse(error_body(problem), status_code=problem.status, headers=problem.headers)
+    """The JSON response for `problem`; its `contextId` is also its `ININ-Correlation-Id`, as on
+    Genesys Cloud, so that a client logging either can quote it."""
+    context_id = str(uuid.uuid4())
+    headers = {**problem.headers, CORRELATION_HEADER: context_id}
+    return JSONResponse(
+        error_body(problem, context_id), status_code=problem.status, headers=headers
+    )

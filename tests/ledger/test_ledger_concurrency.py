@@ -20,8 +20,8 @@ from pathlib import Path
 from reconciler.ledger import Ledger
 
 path, name, start_at, count = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-# One writer fsyncs every record, the other as the CLI does (every 0.2 s, file held open).
-ledger = Ledger(path, target="sandbox", environ={}, fsync_interval=0.2 if name == "a" else None)
+# One writer commits in groups as the CLI does, the other seals and fsyncs each record inline.
+ledger = Ledger(path, target="sandbox", environ={}, commit_interval=0.02 if name == "a" else None)
 time.sleep(max(0.0, start_at - time.time()))
 for n in range(count):
     ledger.record(action="create", resource=f"ReservationBatch/{name}/cb_{n}", outcome="ok",

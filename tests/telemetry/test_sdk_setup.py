@@ -105,7 +105,7 @@ def test_quiet_runs_still_share_one_trace_between_ledger_and_platform(tmp_path: 
 
 def test_command_run_records_errors_and_closes_the_ledger(tmp_path: Path) -> None:
     """An error is recorded with its exit code, and the background ledger is flushed on exit."""
-    ledger = Ledger(tmp_path / "l.jsonl", environ={}, fsync_interval=60.0)
+    ledger = Ledger(tmp_path / "l.jsonl", environ={}, commit_interval=60.0)
     body = ApiErrorBody(status=500, context_id="ctx-9")
     with pytest.raises(ApiError), command_run("apply", trace="none", ledger=ledger):
         raise ApiError(f"POST /api/v2/callbacks failed for {NUMBER}: 500", body)
