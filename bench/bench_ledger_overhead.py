@@ -13,7 +13,11 @@ The sandbox is reset before every run, so every run creates the same callbacks. 
 median wall time of each mode (whole command, and the apply phase as gcbctl reports it) and the
 added time relative to `off`; the target is at most 5%.
 
-    .venv/bin/python bench/bench_ledger_overhead.py [--count 2000] [--rounds 3]
+With `--latency 0` (the default) the sandbox answers at once, so gcbctl and the sandbox are both
+CPU-bound on this machine's cores and every microsecond of ledger or tracing work shows: the
+worst case. `--latency 0.02` delays every callback request by 20 ms, as a real platform does.
+
+    .venv/bin/python bench/bench_ledger_overhead.py [--count 2000] [--rounds 3] [--latency 0.02]
 """
 
 from __future__ import annotations
@@ -87,11 +91,13 @@ def write_manifests(folder: Path, count: int) -> None:
 
 
 def run_apply(
-    mode: str, manifests: Path, work: Path, sandbox: Sandbox, otlp_url: str
+    mode: str, manifests: Path, work: Path, sandbox: Sandbox, otlp_url: str, latency: float
 ) -> tuple[float, float, float]:
     """One apply in a subprocess: whole command seconds, apply phase seconds, CPU seconds."""
     sandbox.reset()
     sandbox.set_clock(NOW)
+    if latency > 0:
+        sandbox.fault_http(path="/api/v2/callbacks*", latency_seconds=latency, times=0)
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("OTEL_", "GITHUB_"))
     }
@@ -132,6 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per callback request")
     options = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -145,7 +152,8 @@ def main() -> None:
             shift = round_number % len(MODES)
             order = MODES[shift:] + MODES[:shift]
             for mode in order:
-                times[mode].append(run_apply(mode, work / "manifests", work, sandbox, otlp_url))
+                run = run_apply(mode, work / "manifests", work, sandbox, otlp_url, options.latency)
+                times[mode].append(run)
                 print(f"round {round_number + 1} {mode:<7} {times[mode][-1][0]:6.2f} s", flush=True)
         spans = len(received.span_names())
         report(times, options.count, spans)

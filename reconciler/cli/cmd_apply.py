@@ -114,12 +114,15 @@ async def _apply(obj: GlobalOptions, target: Target, run: CommandRun, options: A
             report = await apply_run(
                 actions, driver, parallelism=options.parallelism, progress=sink
             )
-    if options.output == "json":
-        print_json_report(planned.plan, report)
-    elif not actions:
-        click.echo("No changes. The platform already matches the manifests.")
-    else:
-        print_report(report)
+    try:
+        run.ledger.flush()  # every outcome is durable before the report says it happened
+    finally:
+        if options.output == "json":
+            print_json_report(planned.plan, report)
+        elif not actions:
+            click.echo("No changes. The platform already matches the manifests.")
+        else:
+            print_report(report)
     if actions:
         record_apply_duration(report.elapsed, "ok" if report.ok else "failed")
     return report.exit_code

@@ -50,6 +50,9 @@ class LedgerSink(Protocol):
         details: Mapping[str, Any] | None = None,
     ) -> Mapping[str, Any] | None: ...
 
+    def flush(self) -> None:
+        """Make every record recorded so far durable."""
+
 
 class Ledger:
     """An append-only, hash-chained JSON Lines ledger at `path`.
