@@ -81,9 +81,12 @@ async def _run_one(driver: Driver, action: Action) -> ActionResult:
     attributes: dict[str, str | bool] = {
         "gcbctl.action": str(action.type),
         "gcbctl.resource": action.address,
-        "gcbctl.queue": _queue_of(action) or "",
-        "gcbctl.drift": action.drift,
     }
+    queue_id = _queue_of(action)
+    if queue_id:
+        attributes["gcbctl.queue"] = queue_id
+    if action.drift:  # only when set: every attribute costs CPU on each of thousands of spans
+        attributes["gcbctl.drift"] = True
     with call_scope(attributes):
         return await _execute(driver, action)
 
