@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -161,3 +164,53 @@ async def test_closing_twice_and_closing_unused_are_harmless() -> None:
     async with httpx.AsyncClient(transport=transport) as http:
         assert http.is_closed is False
     await transport.aclose()
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    request = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        [*request, *subject, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@asynccontextmanager
+async def tls_server(cert: Path, key: Path) -> AsyncIterator[str]:
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await read_request(reader)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+            await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass  # a client that refused our certificate hangs up
+        finally:
+            writer.close()
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = await asyncio.start_server(answer, "127.0.0.1", 0, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"https://127.0.0.1:{port}"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_https_trusts_what_httpx_would_and_refuses_an_unknown_certificate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A private CA named by SSL_CERT_FILE is trusted, as httpx does; without it nothing is sent."""
+    cert, key = self_signed(tmp_path)
+    async with tls_server(cert, key) as url:
+        async with client(url) as http:
+            with pytest.raises(httpx.ConnectError):
+                await http.get("/")
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        async with client(url) as http:
+            answer = await http.get("/")
+    assert answer.status_code == 200
