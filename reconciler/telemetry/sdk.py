@@ -37,11 +37,11 @@ from reconciler import __version__
 
 DEFAULT_SERVICE_NAME: Final = "gcbctl"
 _QUEUE_SIZE: Final = 65_536  # a 2,000-callback apply makes a few thousand spans: keep them all
-# Encoding spans (about 0.1 ms each) is CPU work. Exporting every 2 s lets it fill the time an apply
-# spends waiting for the platform, instead of all of it landing after the last action; batches
-# stay large enough that each export is one request.
-_BATCH_SIZE: Final = 2048
-_BATCH_DELAY_MS: Final = 2_000
+# Large, infrequent batches: encoding a span costs about 0.1 ms and every export is one HTTP
+# request, so a short command exports once at exit and a long one (watch) every 10 s. (Exporting
+# every 2 s showed no wall-time gain in an apply and cost 1% more instructions.)
+_BATCH_SIZE: Final = 4096
+_BATCH_DELAY_MS: Final = 10_000
 _METRIC_INTERVAL_MS: Final = 60_000.0
 
 
