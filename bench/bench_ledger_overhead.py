@@ -90,14 +90,13 @@ def write_manifests(folder: Path, count: int) -> None:
     (folder / "bench.yaml").write_text("".join(lines), encoding="utf-8")
 
 
-def run_apply(
-    mode: str, manifests: Path, work: Path, sandbox: Sandbox, otlp_url: str, latency: float
-) -> tuple[float, float, float]:
-    """One apply in a subprocess: whole command seconds, apply phase seconds, CPU seconds."""
+def apply_command(
+    mode: str, manifests: Path, work: Path, sandbox: Sandbox, otlp_url: str
+) -> tuple[list[str], dict[str, str]]:
+    """`gcbctl apply` arguments (after the interpreter) and environment for one mode, against a
+    sandbox just reset to the benchmark's clock; `bench_overhead_instructions.py` uses it too."""
     sandbox.reset()
     sandbox.set_clock(NOW)
-    if latency > 0:
-        sandbox.fault_http(path="/api/v2/callbacks*", latency_seconds=latency, times=0)
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("OTEL_", "GITHUB_"))
     }
@@ -107,17 +106,23 @@ def run_apply(
         "GENESYS_CLIENT_SECRET": sandbox.client_secret,
         "PYTHONPATH": str(REPO),
     }
-    args = [sys.executable, "-m", "reconciler", "apply", str(manifests), "--auto-approve"]
-    args += ["--now", NOW]
+    args = ["-m", "reconciler", "apply", str(manifests), "--auto-approve", "--now", NOW]
     ledger = work / f"ledger-{mode}-{time.monotonic_ns()}.jsonl"
-    if mode == "off":
-        args += ["--no-ledger", "--trace", "none"]
-    elif mode == "ledger":
-        args += ["--ledger", str(ledger), "--trace", "none"]
-    else:
-        args += ["--no-ledger"] if mode == "otlp" else ["--ledger", str(ledger)]
-        args += ["--trace", "otlp"]
+    args += ["--ledger", str(ledger)] if mode in ("ledger", "both") else ["--no-ledger"]
+    args += ["--trace", "otlp" if mode in ("otlp", "both") else "none"]
+    if mode in ("otlp", "both"):
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp_url
+    return args, env
+
+
+def run_apply(
+    mode: str, manifests: Path, work: Path, sandbox: Sandbox, otlp_url: str, latency: float
+) -> tuple[float, float, float]:
+    """One apply in a subprocess: whole command seconds, apply phase seconds, CPU seconds."""
+    args, env = apply_command(mode, manifests, work, sandbox, otlp_url)
+    args = [sys.executable, *args]
+    if latency > 0:
+        sandbox.fault_http(path="/api/v2/callbacks*", latency_seconds=latency, times=0)
     cpu_before = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False, cwd=work)

@@ -13,20 +13,18 @@ for 500 reservations.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_ledger_overhead import NOW, write_manifests  # noqa: E402
+from bench_ledger_overhead import NOW, apply_command, write_manifests  # noqa: E402
 
 from reconciler.sandbox.testing import Sandbox, running_sandbox  # noqa: E402
 from tests.telemetry.otlp_receiver import otlp_receiver  # noqa: E402
@@ -37,25 +35,12 @@ _COLLECTED = re.compile(r"Collected : (\d+)")
 def count_instructions(
     mode: str, manifests: Path, work: Path, sandbox: Sandbox, otlp_url: str
 ) -> int:
-    sandbox.reset()
-    sandbox.set_clock(NOW)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "GITHUB_"))}
-    env |= {
-        "GENESYS_HOSTNAME": sandbox.base_url,
-        "GENESYS_CLIENT_ID": sandbox.client_id,
-        "GENESYS_CLIENT_SECRET": sandbox.client_secret,
-        "PYTHONPATH": str(REPO),
-        "PYTHONHASHSEED": "0",
-    }
-    ledger = work / f"ledger-{mode}-{time.monotonic_ns()}.jsonl"
-    args = ["apply", str(manifests), "--auto-approve", "--now", NOW]
-    args += ["--no-ledger"] if mode in ("off", "otlp") else ["--ledger", str(ledger)]
-    args += ["--trace", "otlp" if mode in ("otlp", "both") else "none"]
-    if mode in ("otlp", "both"):
-        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp_url
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
-    command += [sys.executable, "-m", "reconciler", *args]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=work)
+    args, env = apply_command(mode, manifests, work, sandbox, otlp_url)
+    env["PYTHONHASHSEED"] = "0"  # the same hashing, so the same work, in every run
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable]
+    done = subprocess.run(
+        [*command, *args], env=env, capture_output=True, text=True, check=False, cwd=work
+    )
     found = _COLLECTED.findall(done.stderr)
     if done.returncode != 0 or not found:
         raise SystemExit(f"{mode}: apply failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
