@@ -155,7 +155,7 @@ def command_run(
 
 
 def _close_ledger(sink: LedgerSink) -> None:
-    """fsync the ledger's last records and release it; errors surface here, before gcbctl exits."""
+    """Commit the ledger's last records and release it; errors surface here, before gcbctl exits."""
     if isinstance(sink, Ledger | NullLedger):
         sink.close()
 

@@ -1,10 +1,11 @@
-"""The ledger file: append one sealed record at a time, safely against crashes and other writers.
+"""The ledger file: append sealed records, safely against crashes and other writers.
 
-Each append opens the file, takes an exclusive `flock`, reads the chain head from the last line
-(only the tail of the file is read), writes the new line with one `write` on an `O_APPEND`
-descriptor, `fsync`s and unlocks. Because the head is read under the lock, two gcbctl processes
-appending at once take turns and the chain stays whole. A last line without its newline means a
-writer died mid-record: appending after it would bury the damage, so this refuses instead.
+Each append (one record, or a group from `reconciler.ledger.commit`) takes an exclusive `flock`,
+reads the chain head from the last line (only the tail of the file is read, and not at all when
+nobody else wrote since), seals the entries after it, writes them with one `write` on an
+`O_APPEND` descriptor, unlocks and `fsync`s. Because the head is read under the lock, two gcbctl
+processes appending at once take turns and the chain stays whole. A last line without its newline
+means a writer died mid-record: appending after it would bury the damage, so this refuses instead.
 
 It must not decide what goes into a record (that is `reconciler.ledger.ledger`) nor redact.
 """

@@ -2,7 +2,8 @@
 
 `Ledger` stamps the time, the actor and the current trace id, redacts every value it is given
 (secrets it was told about, phone numbers, credentials), and hands the entry to
-`reconciler.ledger.file` to be chained and written. `NullLedger` is the same seam doing nothing, for
+`reconciler.ledger.file` to be chained and written, at once or, for the CLI, in groups through
+`reconciler.ledger.commit`. `NullLedger` is the same seam doing nothing, for
 `--no-ledger` and for library use without an audit trail.
 
 It must not decide when something is worth recording: callers do (one record per plan, applied
