@@ -167,7 +167,19 @@ def main() -> None:
 def report(times: dict[str, list[tuple[float, float, float]]], count: int, spans: int) -> None:
     for name, pick in (("median", statistics.median), ("best", min)):
         table(times, name, pick, count)
+    paired(times)
     print(f"spans received by the OTLP receiver: {spans}")
+
+
+def paired(times: dict[str, list[tuple[float, float, float]]]) -> None:
+    """Each mode against `off` of the same round: the machine's slow and fast spells cancel out."""
+    print("\nwhole command against off in the same round (median, and the range over rounds)")
+    for mode in MODES[1:]:
+        ratios = sorted(
+            run[0] / base[0] - 1 for run, base in zip(times[mode], times["off"], strict=True)
+        )
+        middle = 100 * statistics.median(ratios)
+        print(f"{mode:<8} {middle:+6.1f}%  ({100 * ratios[0]:+.0f}% .. {100 * ratios[-1]:+.0f}%)")
 
 
 def table(
