@@ -10,11 +10,12 @@ ledger redact through `reconciler.core.redact`, never by looking at these fields
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias, TypedDict
 
-from reconciler.core.model import ChannelPreferences, OperatingWindow, SecretRef
+from reconciler.core.model import LABEL_SPEC_HASH, ChannelPreferences, OperatingWindow, SecretRef
 
 
 class ActionType(enum.StrEnum):
@@ -119,3 +120,32 @@ class Action:
     changes: tuple[FieldChange, ...] = field(default=())
     drift: bool = False
     phase: int = 0
+
+
+class LiveObject(Protocol):
+    """What an action needs of the live object it touches (a callback or a webhook)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def labels(self) -> Mapping[str, str]: ...
+
+
+class LiveIdentity(TypedDict):
+    live_id: str | None
+    live_version: int | None
+    live_spec_hash: str | None
+
+
+def live_identity(live: LiveObject | None) -> LiveIdentity:
+    """`Action` fields naming the live object touched: id, version and its spec-hash label (the
+    ledger's "before"); all None when there is none (a create)."""
+    if live is None:
+        return LiveIdentity(live_id=None, live_version=None, live_spec_hash=None)
+    return LiveIdentity(
+        live_id=live.id, live_version=live.version, live_spec_hash=live.labels.get(LABEL_SPEC_HASH)
+    )

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from reconciler.core.actions import Action, ActionType, DesiredCallback, FieldChange, ResourceType
+from reconciler.core.actions import (
+    Action,
+    ActionType,
+    DesiredCallback,
+    FieldChange,
+    ResourceType,
+    live_identity,
+)
 from reconciler.core.live import CallbackStatus, LiveCallback
 from reconciler.core.model import LABEL_OWNER, LABEL_SPEC_HASH, UNSET, ChannelPreferences
 from reconciler.core.planner import spechash as sh
@@ -220,9 +227,7 @@ def _action(
         address=entry.address,
         reason=reason,
         desired=want,
-        live_id=live.id if live else None,
-        live_version=live.version if live else None,
-        live_spec_hash=live.labels.get(LABEL_SPEC_HASH) if live else None,
+        **live_identity(live),
         changes=changes,
         drift=drift,
         phase=_phase(kind, changes),
@@ -236,8 +241,6 @@ def _noop(entry: Entry, reason: str, live: LiveCallback | None = None) -> Action
         resource=ResourceType.CALLBACK,
         address=entry.address,
         reason=reason,
-        live_id=live.id if live else None,
-        live_version=live.version if live else None,
-        live_spec_hash=live.labels.get(LABEL_SPEC_HASH) if live else None,
+        **live_identity(live),
         phase=Phase.NOOP,
     )

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from reconciler.core.actions import Action, ActionType, DesiredCallback
+from reconciler.core.actions import Action, ActionType, DesiredCallback, live_identity
 from reconciler.core.live import LiveCallback
 from reconciler.core.planner.phases import Phase
 from reconciler.core.planner.slots import QueueSlots
@@ -125,9 +125,7 @@ def _rebooked(action: Action) -> list[Action]:
     create = replace(
         action,
         type=ActionType.CREATE,
-        live_id=None,
-        live_version=None,
-        live_spec_hash=None,
+        **live_identity(None),
         reason=REBOOK_REASON,
         phase=Phase.CREATES,
     )

@@ -14,9 +14,9 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Final
 
-from reconciler.core.actions import Action, ActionType, ResourceType
+from reconciler.core.actions import Action, ActionType, ResourceType, live_identity
 from reconciler.core.live import CallbackStatus, LiveCallback
-from reconciler.core.model import LABEL_SPEC_HASH, ReservationBatch
+from reconciler.core.model import ReservationBatch
 from reconciler.core.planner.phases import Phase
 from reconciler.core.planner.spechash import owner_of
 from reconciler.core.problems import Problem
@@ -51,9 +51,7 @@ def _cancel(owner: str, callback: LiveCallback) -> Action:
         resource=ResourceType.CALLBACK,
         address=f"{owner}/{callback.callback_id}",
         reason="no longer in the manifest (prune)",
-        live_id=callback.id,
-        live_version=callback.version,
-        live_spec_hash=callback.labels.get(LABEL_SPEC_HASH),
+        **live_identity(callback),
         phase=Phase.CANCELS,
     )
 

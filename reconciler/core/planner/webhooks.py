@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from reconciler.core.actions import Action, ActionType, DesiredWebhook, FieldChange, ResourceType
+from reconciler.core.actions import (
+    Action,
+    ActionType,
+    DesiredWebhook,
+    FieldChange,
+    ResourceType,
+    live_identity,
+)
 from reconciler.core.live import LiveWebhook
 from reconciler.core.model import LABEL_SPEC_HASH, UNSET, Kind, Webhook
 from reconciler.core.planner import spechash as sh
@@ -177,9 +184,7 @@ def _action(
         address=f"{Kind.WEBHOOK}/{want.name}",
         reason=reason,
         desired=want,
-        live_id=live.id if live else None,
-        live_version=live.version if live else None,
-        live_spec_hash=live.labels.get(LABEL_SPEC_HASH) if live else None,
+        **live_identity(live),
         changes=changes,
         drift=drift,
         phase=Phase.NOOP if kind is ActionType.NOOP else Phase.WEBHOOKS,
@@ -192,8 +197,6 @@ def _delete(hook: LiveWebhook) -> Action:
         resource=ResourceType.WEBHOOK,
         address=f"{Kind.WEBHOOK}/{hook.name}",
         reason="owned by gcbctl and no longer in the manifests",
-        live_id=hook.id,
-        live_version=hook.version,
-        live_spec_hash=hook.labels.get(LABEL_SPEC_HASH),
+        **live_identity(hook),
         phase=Phase.WEBHOOK_DELETES,
     )
