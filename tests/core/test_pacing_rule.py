@@ -73,12 +73,14 @@ def test_pause_until_holds_every_request() -> None:
     assert pacer.reserve(1.0)[1] == pytest.approx(2.0)
 
 
-def test_steady_state_token_bucket_matches_refill_rate() -> None:
-    """Against a simulated token bucket the pacer settles near the refill rate without 429s."""
-    allowed, rate = 100, 10.0  # 100-token bucket refilling 10/s; reset = time until full
-    tokens, now, sent, refused = float(allowed), 0.0, 0, 0
+def paced_against_bucket(
+    allowed: int, rate: float, *, tokens: float, seconds: float, step: float
+) -> tuple[int, int]:
+    """A pacer sending into a simulated token bucket (`allowed` tokens, refilled `rate`/s, its
+    headers saying reset = time until full): (requests accepted, requests refused)."""
+    now, sent, refused = 0.0, 0, 0
     pacer = Pacer()
-    while now < 60.0:
+    while now < seconds:
         seq, wait = pacer.reserve(now)
         now += wait
         tokens = min(allowed, tokens + wait * rate)
@@ -89,8 +91,15 @@ def test_steady_state_token_bucket_matches_refill_rate() -> None:
             refused += 1
         count = allowed - int(tokens)
         pacer.observe(RateWindow(allowed, count, count / rate), seq=seq, now=now)
-        now += 0.001
-        tokens = min(allowed, tokens + 0.001 * rate)
+        now += step
+        tokens = min(allowed, tokens + step * rate)
+    return sent, refused
+
+
+def test_steady_state_token_bucket_matches_refill_rate() -> None:
+    """Against a simulated token bucket the pacer settles near the refill rate without 429s."""
+    allowed, rate = 100, 10.0
+    sent, refused = paced_against_bucket(allowed, rate, tokens=allowed, seconds=60.0, step=0.001)
     assert refused == 0
     assert sent / 60.0 >= 0.9 * rate
 
@@ -105,20 +114,6 @@ def test_token_bucket_headers_are_recognised() -> None:
 def test_drained_token_bucket_is_used_at_its_refill_rate() -> None:
     """From an empty bucket the pacer sends at the refill rate; only the blind first try fails."""
     allowed, rate = 600, 10.0
-    tokens, now, sent, refused = 0.0, 0.0, 0, 0
-    pacer = Pacer()
-    while now < 30.0:
-        seq, wait = pacer.reserve(now)
-        now += wait
-        tokens = min(allowed, tokens + wait * rate)
-        if tokens >= 1:
-            tokens -= 1
-            sent += 1
-        else:
-            refused += 1
-        count = allowed - int(tokens)
-        pacer.observe(RateWindow(allowed, count, count / rate), seq=seq, now=now)
-        now += 0.002
-        tokens = min(allowed, tokens + 0.002 * rate)
+    sent, refused = paced_against_bucket(allowed, rate, tokens=0.0, seconds=30.0, step=0.002)
     assert refused <= 1
     assert sent / 30.0 >= 0.9 * rate
