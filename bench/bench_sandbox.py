@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import statistics
 import subprocess
 import sys
@@ -50,6 +48,7 @@ from reconciler.wire import (  # noqa: E402
     encode_message,
 )
 from reconciler.wire.frames import encode_frame  # noqa: E402
+from tests.sandbox.process import sandbox_process as running  # noqa: E402
 
 ADMIN = {"Authorization": "Bearer sandbox-admin-0000"}
 REFERENCE_WINDOW = 1000
@@ -134,28 +133,13 @@ def reference_server(count: int) -> Iterator[str]:
 
 @contextmanager
 def sandbox_process() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as folder:
-        ready = Path(folder) / "ready.json"
-        command = [
-            sys.executable,
-            "-m",
-            "reconciler",
-            "sandbox",
-            "--port",
-            "0",
-            "--ready-file",
-            str(ready),
-        ]
-        command += ["--rate-limit", "10000000", "--clock", "2026-12-01T00:00:00Z"]
-        env = os.environ | {"PYTHONPATH": str(REPO)}
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
-        try:
-            while not ready.exists():
-                time.sleep(0.05)
-            yield json.loads(ready.read_text())["base_url"]
-        finally:
-            process.terminate()
-            process.wait()
+    """The sandbox in a child process, rate limit lifted; yields its base URL."""
+    args = ("--rate-limit", "10000000", "--clock", "2026-12-01T00:00:00Z")
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running(Path(folder), *args, output=subprocess.DEVNULL) as (_process, info),
+    ):
+        yield str(info["base_url"])
 
 
 def _token(base: str) -> str:

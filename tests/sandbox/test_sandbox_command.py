@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import ssl
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,43 +12,9 @@ import httpx
 from websockets.sync.client import connect
 
 from reconciler.sandbox.testing import loopback_tls
+from tests.sandbox.process import sandbox_process
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def sandbox_process(
-    tmp_path: Path, *args: str
-) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
-    """Start `gcbctl sandbox --port 0 --ready-file ...` and wait for its ready file."""
-    ready = tmp_path / "ready.json"
-    ready.unlink(missing_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "reconciler",
-        "sandbox",
-        "--port",
-        "0",
-        "--ready-file",
-        str(ready),
-        *args,
-    ]
-    env = os.environ | {"PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while not ready.exists():
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "sandbox did not become ready"
-            time.sleep(0.02)
-        yield process, json.loads(ready.read_text())
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
 
 
 def _token(info: dict[str, Any], verify: ssl.SSLContext | None = None) -> str:
