@@ -156,8 +156,7 @@ def command_run(
 
 def _close_ledger(sink: LedgerSink) -> None:
     """Commit the ledger's last records and release it; errors surface here, before gcbctl exits."""
-    if isinstance(sink, Ledger | NullLedger):
-        sink.close()
+    sink.close()
 
 
 def _audit_failure(ledger: LedgerSink, command: str, exc: BaseException) -> None:

@@ -54,6 +54,9 @@ class LedgerSink(Protocol):
     def flush(self) -> None:
         """Make every record recorded so far durable."""
 
+    def close(self) -> None:
+        """Make every record durable and release what the sink holds."""
+
 
 class Ledger:
     """An append-only, hash-chained JSON Lines ledger at `path`.
