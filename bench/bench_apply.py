@@ -28,7 +28,6 @@ import contextlib
 import csv
 import json
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -45,8 +44,8 @@ from reconciler.drivers.callback import CallbackDriver
 from reconciler.drivers.callback_wire import create_callback_body
 from reconciler.engine import apply_run
 from reconciler.engine.planning import plan_run
-from reconciler.sandbox.settings import DEFAULT_ADMIN_TOKEN
 from reconciler.sandbox.testing import Sandbox
+from tests.sandbox.process import sandbox_process as running
 
 CLOCK = "2026-12-01T00:00:00Z"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -67,34 +66,16 @@ spec:
 """
 
 
-# The sandbox runs in its own process, as a platform would: in this process its thread would fight
-# the client for the GIL and the benchmark would measure that instead.
-_SERVE = """
-import sys, time
-from reconciler.sandbox.testing import running_sandbox
-with running_sandbox(clock=sys.argv[1], rate_limit=int(sys.argv[2])) as sandbox:
-    print(sandbox.base_url, flush=True)
-    sys.stdin.read()
-"""
-
-
 @contextlib.contextmanager
 def sandbox_process(limit: int) -> Iterator[Sandbox]:
-    """A sandbox in a child process; it stops when its stdin closes."""
-    child = subprocess.Popen(
-        [sys.executable, "-c", _SERVE, CLOCK, str(limit)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
-    assert child.stdin is not None
-    try:
-        yield Sandbox(base_url=child.stdout.readline().strip(), admin_token=DEFAULT_ADMIN_TOKEN)
-    finally:
-        child.stdin.close()
-        child.wait(timeout=30)
-        child.stdout.close()
+    """`gcbctl sandbox` in a child process, as a platform would be: in this process its thread
+    would fight the client for the GIL and the benchmark would measure that instead."""
+    args = ("--rate-limit", str(limit), "--clock", CLOCK)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running(Path(folder), *args, output=subprocess.DEVNULL) as (_process, info),
+    ):
+        yield Sandbox(base_url=str(info["base_url"]), admin_token=str(info["admin_token"]))
 
 
 def write_manifests(folder: Path, count: int) -> list[str]:
