@@ -41,7 +41,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._ssl: ssl.SSLContext | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        session = self._session or self._open(request)
+        session = self._session or self._open()
         body = await request.aread()
         with _mapped_errors(request):
             async with session.request(
@@ -54,7 +54,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 allow_redirects=False,
                 auto_decompress=False,
                 timeout=_timeout(request),
-                ssl=self._ssl or True,
+                ssl=self._tls() if request.url.scheme == "https" else True,
             ) as answer:
                 content = await answer.read()
                 return httpx.Response(
@@ -70,13 +70,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             session, self._session = self._session, None
             await session.close()
 
-    def _open(self, request: httpx.Request) -> aiohttp.ClientSession:
-        if request.url.scheme == "https" and self._ssl is None:
-            self._ssl = httpx.create_ssl_context()  # httpx's CA choice (SSL_CERT_FILE, certifi)
+    def _tls(self) -> ssl.SSLContext:
+        """httpx's choice of CAs (SSL_CERT_FILE, SSL_CERT_DIR, certifi), made once."""
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context()
+        return self._ssl
+
+    def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
-            limit=self._max_connections,
-            keepalive_timeout=self._keepalive_expiry,
-            enable_cleanup_closed=False,
+            limit=self._max_connections, keepalive_timeout=self._keepalive_expiry
         )
         self._session = aiohttp.ClientSession(
             connector=connector, cookie_jar=aiohttp.DummyCookieJar()
