@@ -2,8 +2,9 @@
 
 Nothing is exported unless asked: `--trace console` prints one JSON span per line on stderr,
 `--trace otlp` (or `OTEL_TRACES_EXPORTER=otlp`, or an `OTEL_EXPORTER_OTLP_*ENDPOINT`) sends spans
-and metrics over OTLP/HTTP, configured by the standard `OTEL_*` variables (endpoint, headers,
-timeout, `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`). Without an exporter a tracer provider is
+and metrics over OTLP/HTTP with gcbctl's own exporters (`otlp_exporters`), configured by the
+standard `OTEL_*` variables (endpoint, headers, timeout, compression, TLS files,
+`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`). Without an exporter a tracer provider is
 still installed, sampling nothing, so that ledger records and the `traceparent` sent to the
 platform carry one real trace id per command at almost no cost. Providers are installed
 through `reconciler.telemetry.providers`, never as OpenTelemetry's process-wide globals.
@@ -12,6 +13,7 @@ through `reconciler.telemetry.providers`, never as OpenTelemetry's process-wide 
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Final
@@ -20,6 +22,7 @@ from opentelemetry import metrics
 from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter, ExemplarFilter, MeterProvider
 from opentelemetry.sdk.metrics.export import (
     ConsoleMetricExporter,
+    MetricExporter,
     MetricReader,
     PeriodicExportingMetricReader,
 )
@@ -34,6 +37,10 @@ from opentelemetry.sdk.trace.export import (
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 from reconciler import __version__
+from reconciler.telemetry.otlp_config import OtlpSettings, Signal, otlp_settings
+from reconciler.telemetry.otlp_exporters import OtlpMetricExporter, OtlpSpanExporter
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SERVICE_NAME: Final = "gcbctl"
 _QUEUE_SIZE: Final = 65_536  # a 2,000-callback apply makes a few thousand spans: keep them all
@@ -96,7 +103,7 @@ def configure(
     if span_exporter is not None:
         tracer_provider.add_span_processor(SimpleSpanProcessor(span_exporter))
     elif mode is not TraceMode.NONE:
-        exporter = _console_spans(stream) if mode is TraceMode.CONSOLE else _otlp_spans()
+        exporter = _console_spans(stream) if mode is TraceMode.CONSOLE else _otlp_spans(environ)
         processor = BatchSpanProcessor(
             exporter,
             max_queue_size=_QUEUE_SIZE,
@@ -138,10 +145,16 @@ def _console_spans(stream: IO[str]) -> SpanExporter:
     return ConsoleSpanExporter(out=stream, formatter=lambda span: span.to_json(indent=None) + "\n")
 
 
-def _otlp_spans() -> SpanExporter:
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # noqa: PLC0415
+def _otlp_spans(environ: Mapping[str, str]) -> SpanExporter:
+    return OtlpSpanExporter(_otlp_settings("traces", environ))
 
-    return OTLPSpanExporter()
+
+def _otlp_settings(signal: Signal, environ: Mapping[str, str]) -> OtlpSettings:
+    """The signal's settings; what is wrong with them is said once on stderr, not raised."""
+    settings = otlp_settings(signal, environ)
+    for warning in settings.warnings:
+        logger.warning("gcbctl: %s", warning)
+    return settings
 
 
 def _metric_readers(
@@ -149,13 +162,11 @@ def _metric_readers(
 ) -> list[MetricReader]:
     """OTLP metrics ride along with OTLP traces; console metrics only when asked by variable."""
     choice = environ.get("OTEL_METRICS_EXPORTER", "").split(",")[0].strip().lower()
+    exporter: MetricExporter
     if choice == "console":
         exporter = ConsoleMetricExporter(out=stream)
-        return [PeriodicExportingMetricReader(exporter, _METRIC_INTERVAL_MS)]
-    if choice == "otlp" or (mode is TraceMode.OTLP and choice != "none"):
-        from opentelemetry.exporter.otlp.proto.http.metric_exporter import (  # noqa: PLC0415
-            OTLPMetricExporter,
-        )
-
-        return [PeriodicExportingMetricReader(OTLPMetricExporter(), _METRIC_INTERVAL_MS)]
-    return []
+    elif choice == "otlp" or (mode is TraceMode.OTLP and choice != "none"):
+        exporter = OtlpMetricExporter(_otlp_settings("metrics", environ), environ)
+    else:
+        return []
+    return [PeriodicExportingMetricReader(exporter, _METRIC_INTERVAL_MS)]
