@@ -10,7 +10,6 @@ import asyncio
 import gzip
 import socket
 import ssl
-import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from reconciler.client._transport import AiohttpTransport
+from tests.certs import self_signed
 
 Conversation = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -164,18 +164,6 @@ async def test_closing_twice_and_closing_unused_are_harmless() -> None:
     async with httpx.AsyncClient(transport=transport) as http:
         assert http.is_closed is False
     await transport.aclose()
-
-
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    request = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-    subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
-    subprocess.run(
-        [*request, *subject, "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
 
 
 @asynccontextmanager
