@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceRequest,
+)
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 Answer = tuple[int, Mapping[str, str]]
@@ -45,6 +48,11 @@ class Received:
         with self.lock:
             bodies = list(self.bodies.get("/v1/traces", []))
         return [ExportTraceServiceRequest.FromString(body) for body in bodies]
+
+    def metrics(self) -> list[ExportMetricsServiceRequest]:
+        with self.lock:
+            bodies = list(self.bodies.get("/v1/metrics", []))
+        return [ExportMetricsServiceRequest.FromString(body) for body in bodies]
 
     def span_names(self) -> list[str]:
         return [

@@ -24,4 +24,18 @@ def test_otlp_endpoint_variable_exports_spans_and_metrics(monkeypatch: pytest.Mo
             record_action("create", "applied")
         setup.shutdown()
         assert received.span_names() == ["gcbctl apply"]
-        assert b"gcbctl.actions" in received.raw("/v1/metrics")
+        [request] = received.metrics()
+        [resource] = request.resource_metrics
+        service = {kv.key: kv.value.string_value for kv in resource.resource.attributes}
+        assert service["service.name"] == "gcbctl"
+        [actions] = [
+            metric
+            for scope in resource.scope_metrics
+            for metric in scope.metrics
+            if metric.name == "gcbctl.actions"
+        ]
+        [point] = actions.sum.data_points
+        assert actions.sum.is_monotonic
+        assert point.as_int == 1
+        labels = {kv.key: kv.value.string_value for kv in point.attributes}
+        assert labels == {"gcbctl.action": "create", "gcbctl.outcome": "applied"}

@@ -21,34 +21,9 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import Link, SpanContext, SpanKind, Status, StatusCode, TraceFlags
 from opentelemetry.trace.span import TraceState
 
-from reconciler.telemetry.otlp_wire import any_value, encode_spans, varint
-
-INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
-FLOATS = st.floats(allow_nan=False)  # NaN is never equal to itself, in any message compare
-TEXT = st.text(max_size=12)
-SCALARS = st.one_of(TEXT, st.booleans(), INT64, FLOATS)
-VALUES = st.one_of(
-    SCALARS,
-    st.lists(TEXT, max_size=3).map(tuple),
-    st.lists(st.booleans(), max_size=3).map(tuple),
-    st.lists(INT64, max_size=3).map(tuple),
-    st.lists(FLOATS, max_size=3).map(tuple),
-)
-ATTRIBUTES = st.dictionaries(TEXT, VALUES, max_size=5)
-IDS = st.integers(min_value=1, max_value=2**64 - 1)
-TIMES = st.integers(min_value=0, max_value=2**63 - 1)
-RESOURCES = st.sampled_from(
-    [
-        Resource({"service.name": "gcbctl", "service.version": "1.0"}),
-        Resource({"service.name": "gcbctl-ci"}, schema_url="https://opentelemetry.io/schemas/1"),
-    ]
-)
-SCOPES = st.sampled_from(
-    [
-        InstrumentationScope("gcbctl", "1.0"),
-        InstrumentationScope("other", None, "https://example.test/schema", {"team": "cc"}),
-    ]
-)
+from reconciler.telemetry.otlp_proto import any_value, varint
+from reconciler.telemetry.otlp_spans import encode_spans
+from tests.telemetry.otlp_strategies import ATTRIBUTES, IDS, RESOURCES, SCOPES, TEXT, TIMES
 
 
 @st.composite
