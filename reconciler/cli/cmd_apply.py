@@ -30,6 +30,7 @@ from reconciler.cli.options import (
     known_secrets,
     ledger_option,
     open_ledger,
+    planning_options,
     trace_option,
 )
 from reconciler.cli.plan_output import print_plan, print_problems
@@ -138,8 +139,6 @@ async def _apply(obj: GlobalOptions, target: Target, run: CommandRun, options: A
     show_default=True,
     help="Actions carried out at once.",
 )
-@click.option("--now", help="Judge time against this ISO 8601 instant [default: platform clock].")
-@click.option("--allow-mass-cancel", is_flag=True, help="Allow cancelling most of a batch.")
 @click.option(
     "--output",
     type=click.Choice(["text", "json"]),
@@ -147,6 +146,7 @@ async def _apply(obj: GlobalOptions, target: Target, run: CommandRun, options: A
     show_default=True,
     help="text for people; json prints the plan and every outcome as one document at the end.",
 )
+@planning_options
 @target_options
 @ledger_option
 @trace_option

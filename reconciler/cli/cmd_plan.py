@@ -20,6 +20,7 @@ from reconciler.cli.options import (
     known_secrets,
     ledger_option,
     open_ledger,
+    planning_options,
     trace_option,
 )
 from reconciler.cli.plan_output import print_plan, print_problems
@@ -61,8 +62,7 @@ async def make_plan_run(
     help="text for people, json for programs, markdown for a PR comment.",
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
-@click.option("--now", help="Judge time against this ISO 8601 instant [default: platform clock].")
-@click.option("--allow-mass-cancel", is_flag=True, help="Allow cancelling most of a batch.")
+@planning_options
 @target_options
 @ledger_option
 @trace_option

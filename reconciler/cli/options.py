@@ -58,6 +58,16 @@ def ledger_option(func: F) -> F:
     )(func)
 
 
+def planning_options(func: F) -> F:
+    """`--now` and `--allow-mass-cancel`: what plan and apply both judge a plan by."""
+    func = click.option(
+        "--allow-mass-cancel", is_flag=True, help="Allow cancelling most of a batch."
+    )(func)
+    return click.option(
+        "--now", help="Judge time against this ISO 8601 instant [default: platform clock]."
+    )(func)
+
+
 def trace_option(func: F) -> F:
     """`--trace console|otlp|none`; without it the OTEL_* variables decide (default: none)."""
     return click.option(
