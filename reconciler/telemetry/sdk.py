@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Final
@@ -80,10 +81,21 @@ class TelemetrySetup:
     meter_provider: metrics.MeterProvider
 
     def shutdown(self) -> None:
+        """Flush and stop both providers. In OTLP mode the two final exports run side by side:
+        each may wait out its whole timeout for a collector that does not answer (10 s by
+        default), and a command should not pay that twice on its way out. Console exporters
+        share one stream, so there they take turns and every line stays whole."""
+        meters = self.meter_provider if isinstance(self.meter_provider, MeterProvider) else None
+        alongside: threading.Thread | None = None
+        if meters is not None and self.mode is TraceMode.OTLP:
+            alongside = threading.Thread(target=meters.shutdown, name="gcbctl-metrics-shutdown")
+            alongside.start()
         self.tracer_provider.force_flush()
         self.tracer_provider.shutdown()
-        if isinstance(self.meter_provider, MeterProvider):
-            self.meter_provider.shutdown()
+        if alongside is not None:
+            alongside.join()
+        elif meters is not None:
+            meters.shutdown()
 
 
 def configure(

@@ -66,9 +66,15 @@ class Received:
 
 @contextmanager
 def otlp_receiver(
-    answers: Sequence[Answer] = (), tls: tuple[Path, Path] | None = None
+    answers: Sequence[Answer] = (),
+    tls: tuple[Path, Path] | None = None,
+    gate: threading.Barrier | None = None,
 ) -> Iterator[tuple[str, Received]]:
-    """A running receiver: yields its base URL (for OTEL_EXPORTER_OTLP_ENDPOINT) and its store."""
+    """A running receiver: yields its base URL (for OTEL_EXPORTER_OTLP_ENDPOINT) and its store.
+
+    With `gate`, every request waits at the barrier before it is answered, and is answered 503
+    if the barrier breaks (its timeout passes): the requests it lets through were in flight at
+    the same time."""
     received = Received()
     script = list(answers)
 
@@ -82,6 +88,11 @@ def otlp_receiver(
                 body = gzip.decompress(body)
             with received.lock:
                 status, extra = script.pop(0) if script else (200, {})
+            if gate is not None:
+                try:
+                    gate.wait()
+                except threading.BrokenBarrierError:
+                    status = 503
             if status == 200:
                 received.add(self.path, body, dict(self.headers.items()))
             self.send_response(status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 
@@ -39,3 +40,18 @@ def test_otlp_endpoint_variable_exports_spans_and_metrics(monkeypatch: pytest.Mo
         assert point.as_int == 1
         labels = {kv.key: kv.value.string_value for kv in point.attributes}
         assert labels == {"gcbctl.action": "create", "gcbctl.outcome": "applied"}
+
+
+def test_spans_and_metrics_are_exported_side_by_side_at_shutdown() -> None:
+    """Each final export may wait out its timeout for a silent collector: they overlap, so a
+    command pays it once. The receiver answers only while both requests are in flight."""
+    gate = threading.Barrier(2, timeout=5)
+    with otlp_receiver(gate=gate) as (url, received):
+        environ = {"OTEL_EXPORTER_OTLP_ENDPOINT": url, "OTEL_EXPORTER_OTLP_TIMEOUT": "8000"}
+        setup = configure(TraceMode.OTLP, environ=environ, stream=io.StringIO())
+        with use_providers(setup.tracer_provider, setup.meter_provider), step("gcbctl plan"):
+            record_action("create", "applied")
+        setup.shutdown()
+        assert not gate.broken
+        assert received.span_names() == ["gcbctl plan"]
+        assert len(received.metrics()) == 1
