@@ -51,12 +51,22 @@ async def _serve(
     stats: ProxyStats,
     stop: asyncio.Event,
 ) -> None:
+    """Relay until `stop`, then close every connection still open and wait for its handler, so
+    that nothing is left for the garbage collector to find unclosed in a later test."""
+    handlers: set[asyncio.Task[object]] = set()
+    writers: set[asyncio.StreamWriter] = set()
+
     async def handle(client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            handlers.add(task)
+        writers.add(client_w)
         try:
             server_r, server_w = await asyncio.open_connection(*upstream)
         except OSError:
             client_w.close()
             return
+        writers.add(server_w)
         await asyncio.gather(
             _pipe(client_r, server_w, None, 0, client_w),
             _pipe(server_r, client_w, stats, drop_every, server_w),
@@ -65,6 +75,13 @@ async def _serve(
     server = await asyncio.start_server(handle, sock=sock)
     async with server:
         await stop.wait()
+    for writer in writers:
+        writer.close()
+    pending = [task for task in handlers if not task.done()]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    await asyncio.gather(*(writer.wait_closed() for writer in writers), return_exceptions=True)
 
 
 @contextlib.contextmanager
