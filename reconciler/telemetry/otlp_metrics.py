@@ -33,6 +33,7 @@ from reconciler.telemetry.otlp_proto import (
     attributes,
     count,
     delimited,
+    fixed,
     resource_block,
     scope_block,
     string_field,
@@ -177,7 +178,7 @@ def _number_point(point: NumberDataPoint, *, with_start: bool) -> bytes:
 def _histogram_point(point: HistogramDataPoint) -> bytes:
     parts: list[bytes] = []
     _times(parts, point.start_time_unix_nano, point.time_unix_nano)
-    _fixed(parts, _HISTOGRAM_COUNT, point.count)
+    fixed(parts, _HISTOGRAM_COUNT, point.count)
     _optional_double(parts, _HISTOGRAM_SUM, point.sum)
     if point.bucket_counts:
         packed = b"".join(FIXED64(n) for n in point.bucket_counts)
@@ -196,11 +197,11 @@ def _exponential_point(point: ExponentialHistogramDataPoint) -> bytes:
     parts: list[bytes] = []
     attributes(parts, _EXPONENTIAL_ATTRIBUTE, point.attributes)
     _times(parts, point.start_time_unix_nano, point.time_unix_nano)
-    _fixed(parts, _EXPONENTIAL_COUNT, point.count)
+    fixed(parts, _EXPONENTIAL_COUNT, point.count)
     _optional_double(parts, _EXPONENTIAL_SUM, point.sum)
     if point.scale:
         parts += (_EXPONENTIAL_SCALE, zigzag(point.scale))
-    _fixed(parts, _EXPONENTIAL_ZERO_COUNT, point.zero_count)
+    fixed(parts, _EXPONENTIAL_ZERO_COUNT, point.zero_count)
     # A side with no buckets is left out altogether, as the SDK's encoder leaves it out.
     sides = ((_EXPONENTIAL_POSITIVE, point.positive), (_EXPONENTIAL_NEGATIVE, point.negative))
     for field_tag, side in sides:
@@ -226,7 +227,7 @@ def _exemplars(parts: list[bytes], field_tag: bytes, exemplars: Sequence[Exempla
 
 def _exemplar(exemplar: Exemplar) -> bytes:
     parts: list[bytes] = []
-    _fixed(parts, _EXEMPLAR_TIME, exemplar.time_unix_nano)
+    fixed(parts, _EXEMPLAR_TIME, exemplar.time_unix_nano)
     value = exemplar.value
     if isinstance(value, float):
         parts += (_EXEMPLAR_DOUBLE, DOUBLE(value))
@@ -246,13 +247,8 @@ def _exemplar(exemplar: Exemplar) -> bytes:
 
 
 def _times(parts: list[bytes], start: int, time: int) -> None:
-    _fixed(parts, _POINT_START, start)
-    _fixed(parts, _POINT_TIME, time)
-
-
-def _fixed(parts: list[bytes], field_tag: bytes, number: int) -> None:
-    if number:
-        parts += (field_tag, FIXED64(number))
+    fixed(parts, _POINT_START, start)
+    fixed(parts, _POINT_TIME, time)
 
 
 def _optional_double(parts: list[bytes], field_tag: bytes, value: float | None) -> None:

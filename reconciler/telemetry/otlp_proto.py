@@ -71,6 +71,12 @@ def count(parts: list[bytes], field_tag: bytes, number: int) -> None:
         parts += (field_tag, varint(number))
 
 
+def fixed(parts: list[bytes], field_tag: bytes, number: int) -> None:
+    """Append a `fixed64` field (a timestamp, a count) unless it is zero."""
+    if number:
+        parts += (field_tag, FIXED64(number))
+
+
 _KEY: Final = tag(1, LEN)
 _VALUE: Final = tag(2, LEN)
 _STRING: Final = tag(1, LEN)

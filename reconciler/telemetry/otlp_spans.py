@@ -21,7 +21,6 @@ from opentelemetry.trace import SpanKind
 
 from reconciler.telemetry.otlp_proto import (
     FIXED32,
-    FIXED64,
     I32,
     I64,
     LEN,
@@ -29,6 +28,7 @@ from reconciler.telemetry.otlp_proto import (
     attributes,
     count,
     delimited,
+    fixed,
     resource_block,
     scope_block,
     string_field,
@@ -126,10 +126,8 @@ def encode_span(span: ReadableSpan) -> bytes:
     if span.name:
         parts.append(string_field(_SPAN_NAME, span.name))
     parts += (_SPAN_KIND, _KINDS[span.kind])
-    if span.start_time:
-        parts += (_SPAN_START, FIXED64(span.start_time))
-    if span.end_time:
-        parts += (_SPAN_END, FIXED64(span.end_time))
+    fixed(parts, _SPAN_START, span.start_time or 0)
+    fixed(parts, _SPAN_END, span.end_time or 0)
     attributes(parts, _SPAN_ATTRIBUTE, span.attributes)
     count(parts, _SPAN_DROPPED_ATTRIBUTES, span.dropped_attributes)
     events = span.events
@@ -156,8 +154,7 @@ def encode_span(span: ReadableSpan) -> bytes:
 
 def _event(event: Event) -> bytes:
     parts: list[bytes] = []
-    if event.timestamp:
-        parts += (_EVENT_TIME, FIXED64(event.timestamp))
+    fixed(parts, _EVENT_TIME, event.timestamp)
     if event.name:
         parts.append(string_field(_EVENT_NAME, event.name))
     attributes(parts, _EVENT_ATTRIBUTE, event.attributes)

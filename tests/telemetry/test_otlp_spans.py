@@ -21,7 +21,7 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import Link, SpanContext, SpanKind, Status, StatusCode, TraceFlags
 from opentelemetry.trace.span import TraceState
 
-from reconciler.telemetry.otlp_proto import any_value, varint
+from reconciler.telemetry.otlp_proto import any_value
 from reconciler.telemetry.otlp_spans import encode_spans
 from tests.telemetry.otlp_strategies import ATTRIBUTES, IDS, RESOURCES, SCOPES, TEXT, TIMES
 
@@ -109,14 +109,6 @@ def test_a_typical_api_call_span_matches_byte_for_byte_in_meaning() -> None:
 def test_no_spans_is_an_empty_request() -> None:
     assert encode_spans([]) == b""
     assert decoded(b"") == sdk_encode([])
-
-
-def test_varints_follow_the_protobuf_encoding() -> None:
-    assert varint(0) == b"\x00"
-    assert varint(127) == b"\x7f"
-    assert varint(128) == b"\x80\x01"
-    assert varint(300) == b"\xac\x02"
-    assert varint(-1) == b"\xff" * 9 + b"\x01"  # int64 -1: ten bytes of two's complement
 
 
 def test_values_the_wire_cannot_carry_are_refused_and_left_out() -> None:
